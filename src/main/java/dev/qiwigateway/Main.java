@@ -1,0 +1,2 @@
+package dev.qiwigateway;
+public class Main { public static void main(String[] a) {} }
