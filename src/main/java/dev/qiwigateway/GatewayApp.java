@@ -1,0 +1,151 @@
+package dev.qiwigateway;
+
+import dev.qiwigateway.api.ApiVerticle;
+import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.config.QiwiSettings;
+import dev.qiwigateway.db.Database;
+import dev.qiwigateway.db.EmbeddedDatabase;
+import dev.qiwigateway.db.Migrations;
+import dev.qiwigateway.db.PostgresUrl;
+import dev.qiwigateway.ops.ManagementVerticle;
+import dev.qiwigateway.ops.ServiceReadiness;
+import dev.qiwigateway.qiwi.QiwiCallGuard;
+import dev.qiwigateway.qiwi.QiwiClient;
+import dev.qiwigateway.qiwi.QiwiClientSettings;
+import dev.qiwigateway.sandbox.SandboxSettings;
+import dev.qiwigateway.sandbox.SandboxVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Starts one gateway instance as a single compose chain: database, schema, (dev) sandbox, shared
+ * services, management port, then the public port. Nothing here blocks an event loop: the embedded
+ * database and Flyway run on worker threads.
+ */
+public final class GatewayApp {
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private GatewayConfig config;
+  private EmbeddedDatabase embeddedDatabase;
+  private SandboxVerticle sandbox;
+  private GatewayServices services;
+  private String managementDeployment;
+  private int managementPort;
+
+  private GatewayApp(Vertx vertx, PrometheusMeterRegistry registry, GatewayConfig config) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.config = config;
+  }
+
+  public static Future<RunningGateway> start(Vertx vertx, PrometheusMeterRegistry registry, GatewayConfig config) {
+    return new GatewayApp(vertx, registry, config).start();
+  }
+
+  private Future<RunningGateway> start() {
+    return startDatabase()
+        .compose(v -> Migrations.migrate(vertx, new PostgresUrl(config.database().url())))
+        .compose(v -> startSandbox())
+        .compose(v -> createServices())
+        .compose(v -> deployManagement())
+        .compose(v -> deployApi())
+        .map(api -> new RunningGateway(vertx, services, List.of(api.deployment()), managementDeployment, api.port(),
+            managementPort, sandbox, embeddedDatabase))
+        .compose(running -> pointSandboxAt(running).map(running))
+        .recover(this::cleanUpAfterFailedStart);
+  }
+
+  private Future<Void> startDatabase() {
+    if (!config.database().embedded()) {
+      return Future.succeededFuture();
+    }
+    return EmbeddedDatabase.start(vertx, 0).map(db -> {
+      embeddedDatabase = db;
+      config = config.withDatabase(config.database().withUrl(db.url()));
+      return null;
+    });
+  }
+
+  private Future<Void> startSandbox() {
+    if (!config.isDev() || config.qiwi().baseUrl() != null) {
+      return Future.succeededFuture();
+    }
+    QiwiSettings qiwi = config.qiwi();
+    SandboxSettings settings = SandboxSettings.defaults(qiwi.credentials())
+        .withHost("127.0.0.1")
+        .withPort(config.sandboxPort())
+        .withNotifications(qiwi.dialect(), qiwi.notifyAuth(), notifyUrlFor(config.httpPort()));
+    sandbox = new SandboxVerticle(settings);
+    return vertx.deployVerticle(sandbox).map(id -> {
+      config = config.withQiwi(qiwi.withSandbox(sandbox.baseUrl(), sandbox.payUrl()));
+      return null;
+    });
+  }
+
+  private Future<Void> createServices() {
+    Pool pool = Database.pool(vertx, config.database());
+    ServiceReadiness readiness = new ServiceReadiness(config.profile().configName(),
+        () -> pool.query("SELECT 1").execute(), 2000);
+    readiness.markMigrated();
+    QiwiSettings qiwi = config.qiwi();
+    WebClient http = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("qiwi-gateway")
+        .setKeepAlive(true)
+        .setConnectTimeout((int) Math.min(qiwi.timeoutMs(), Integer.MAX_VALUE)));
+    QiwiClient client = new QiwiClient(http,
+        new QiwiClientSettings(qiwi.baseUrl(), qiwi.dialect(), qiwi.credentials(), qiwi.timeoutMs()),
+        QiwiCallGuard.direct(), registry);
+    services = new GatewayServices(config, pool, client, registry, readiness);
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> deployManagement() {
+    ManagementVerticle management = new ManagementVerticle("0.0.0.0", config.managementPort(), services.readiness(), registry);
+    return vertx.deployVerticle(management).map(id -> {
+      managementDeployment = id;
+      managementPort = management.actualPort();
+      return null;
+    });
+  }
+
+  private record ApiDeployment(String deployment, int port) {
+  }
+
+  /** One instance per event loop; Vert.x shares the listening socket among them (port 0 included). */
+  private Future<ApiDeployment> deployApi() {
+    List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
+    int count = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    return vertx.deployVerticle(() -> {
+      ApiVerticle instance = new ApiVerticle(services);
+      instances.add(instance);
+      return instance;
+    }, new DeploymentOptions().setInstances(count))
+        .map(id -> new ApiDeployment(id, instances.get(0).actualPort()));
+  }
+
+  /** With HTTP_PORT=0 the port is known only now; the sandbox must notify the port actually bound. */
+  private Future<Void> pointSandboxAt(RunningGateway running) {
+    if (sandbox != null && config.httpPort() == 0) {
+      sandbox.sendNotificationsTo(notifyUrlFor(running.httpPort()));
+    }
+    return Future.succeededFuture();
+  }
+
+  private String notifyUrlFor(int httpPort) {
+    return httpPort == 0 ? null : "http://127.0.0.1:" + httpPort + config.qiwi().notifyPath();
+  }
+
+  private Future<RunningGateway> cleanUpAfterFailedStart(Throwable cause) {
+    Future<Void> db = embeddedDatabase == null ? Future.succeededFuture() : embeddedDatabase.stop();
+    return db.transform(ignored -> Future.failedFuture(cause));
+  }
+}

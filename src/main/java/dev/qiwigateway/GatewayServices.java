@@ -1,0 +1,19 @@
+package dev.qiwigateway;
+
+import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.ops.ServiceReadiness;
+import dev.qiwigateway.qiwi.QiwiClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * What an instance's verticles share: thread-safe handles created once at start-up. The config's
+ * QIWI settings are final here (the sandbox's address already filled in, in dev).
+ */
+public record GatewayServices(
+    GatewayConfig config,
+    Pool pool,
+    QiwiClient qiwi,
+    MeterRegistry registry,
+    ServiceReadiness readiness) {
+}

@@ -1,0 +1,66 @@
+package dev.qiwigateway.api;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one error mapper of the merchant API: every failure becomes problem+json. Anything that is
+ * not a {@link Problem} is our fault, logged with its cause and answered as a generic 500 that
+ * reveals nothing about internals.
+ */
+public final class ApiErrors {
+
+  public static final String PROBLEM_JSON = "application/problem+json";
+  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {
+  }
+
+  public static void handleFailure(RoutingContext ctx) {
+    Problem problem = toProblem(ctx);
+    if (problem.status() >= 500 && !(ctx.failure() instanceof Problem)) {
+      LOG.atError().setCause(ctx.failure()).addKeyValue("route", routeOf(ctx)).log("request failed unexpectedly");
+    }
+    send(ctx, problem);
+  }
+
+  public static void send(RoutingContext ctx, Problem problem) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON);
+    if (problem.retryAfterSeconds() != null) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds()));
+    }
+    response.end(problem.toJson().toBuffer());
+  }
+
+  static Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof Problem problem) {
+      return problem;
+    }
+    return switch (ctx.statusCode()) {
+      case 413 -> Problem.of(413, "payload_too_large", "Payload too large", "The request body exceeds 64 KiB.");
+      case 415 -> Problem.of(415, "unsupported_media_type", "Unsupported media type",
+          "The request body must be application/json.");
+      case 400 -> Problem.of(400, "malformed_request", "Malformed request", "The request could not be read.");
+      case 404 -> notFound();
+      case 405 -> Problem.of(405, "method_not_allowed", "Method not allowed", "This resource does not support the method.");
+      default -> Problem.of(500, "internal_error", "Internal error", "The gateway failed to process the request.");
+    };
+  }
+
+  public static Problem notFound() {
+    return Problem.of(404, "not_found", "Not found", "No such resource.");
+  }
+
+  private static String routeOf(RoutingContext ctx) {
+    return ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "unmatched" : ctx.currentRoute().getPath();
+  }
+}

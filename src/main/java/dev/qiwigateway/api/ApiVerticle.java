@@ -1,0 +1,54 @@
+package dev.qiwigateway.api;
+
+import dev.qiwigateway.GatewayServices;
+import dev.qiwigateway.ops.RequestLogHandler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The public HTTP server: the merchant API under /v1 and, beside it, QIWI's notification endpoint.
+ * One instance per event loop; they share the listening port.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  public static final int BODY_LIMIT_BYTES = 64 * 1024;
+
+  private final GatewayServices services;
+  private HttpServer server;
+
+  public ApiVerticle(GatewayServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestLogHandler());
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()));
+    router.route().last().handler(ctx -> ApiErrors.send(ctx, ApiErrors.notFound()));
+    router.route().failureHandler(ApiErrors::handleFailure);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(services.config().httpHost())
+        .setCompressionSupported(false)
+        .setIdleTimeout(75)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    return server.requestHandler(router).listen(services.config().httpPort());
+  }
+
+  /** Stops accepting, then lets in-flight requests finish within the drain timeout. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(services.config().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

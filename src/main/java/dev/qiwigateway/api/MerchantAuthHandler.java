@@ -1,0 +1,49 @@
+package dev.qiwigateway.api;
+
+import dev.qiwigateway.config.MerchantTokens;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Bearer-token authentication of the merchant API, run before idempotency and validation so that
+ * an unauthenticated caller learns nothing else (gateway-api.md §2).
+ */
+public final class MerchantAuthHandler implements Handler<RoutingContext> {
+
+  private static final String MERCHANT_KEY = "merchantId";
+  private static final String BEARER = "bearer ";
+
+  private final MerchantTokens tokens;
+
+  public MerchantAuthHandler(MerchantTokens tokens) {
+    this.tokens = tokens;
+  }
+
+  /**
+   * Installed on a path-less route, so metric and log route labels stay the endpoint's own template;
+   * everything under /v1 is the merchant API and needs a token, known route or not.
+   */
+  @Override
+  public void handle(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (!path.equals("/v1") && !path.startsWith("/v1/")) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        ? header.substring(BEARER.length()).trim()
+        : null;
+    tokens.merchantFor(token).ifPresentOrElse(merchant -> {
+      ctx.put(MERCHANT_KEY, merchant);
+      ctx.next();
+    }, () -> {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"qiwi-gateway\"");
+      ApiErrors.send(ctx, Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required."));
+    });
+  }
+
+  public static String merchantOf(RoutingContext ctx) {
+    return ctx.get(MERCHANT_KEY);
+  }
+}

@@ -1,0 +1,177 @@
+package dev.qiwigateway.sandbox;
+
+import static dev.qiwigateway.qiwi.QiwiResultCode.AUTHORIZATION_FAILED;
+import static dev.qiwigateway.qiwi.QiwiResultCode.BAD_REQUEST;
+
+import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.qiwi.QiwiIds;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The five QIWI operations in both dialects at once (qiwi-protocol.md §2, §3): rest-v3 under
+ * {@code /api/v3/prv/bills/...}, pull-v2 under {@code /api/v2/prv/{prv_id}/bills/...}. Faults are
+ * applied before anything else, as a broken network or an overloaded QIWI would.
+ */
+final class BillApi {
+
+  private static final String JSON_TYPE = "text/json; charset=utf-8";
+
+  private final Vertx vertx;
+  private final BillLedger ledger;
+  private final ProtocolValidator validator;
+  private final FaultInjector faults;
+  private final SandboxStats stats;
+
+  /** An answer before it is written: HTTP status, QIWI body and the result code for statistics. */
+  private record Answer(int httpStatus, JsonObject body, int resultCode) {
+
+    static Answer of(LedgerResult result) {
+      if (!result.succeeded()) {
+        return refused(result.resultCode());
+      }
+      JsonObject body = result.refund() == null
+          ? QiwiAnswers.bill(result.bill())
+          : QiwiAnswers.refund(result.bill(), result.refund());
+      return new Answer(200, body, 0);
+    }
+
+    static Answer refused(int resultCode) {
+      int status = resultCode == AUTHORIZATION_FAILED.code() ? 401 : 200;
+      return new Answer(status, QiwiAnswers.error(resultCode), resultCode);
+    }
+  }
+
+  BillApi(Vertx vertx, BillLedger ledger, ProtocolValidator validator, FaultInjector faults, SandboxStats stats) {
+    this.vertx = vertx;
+    this.ledger = ledger;
+    this.validator = validator;
+    this.faults = faults;
+    this.stats = stats;
+  }
+
+  void mount(Router router) {
+    for (QiwiDialect dialect : QiwiDialect.values()) {
+      String bill = dialect == QiwiDialect.REST_V3 ? "/api/v3/prv/bills/:billId" : "/api/v2/prv/:prvId/bills/:billId";
+      String refund = bill + "/refund/:refundId";
+      router.route(HttpMethod.PUT, bill).handler(ctx -> receive(ctx, SandboxOperation.ISSUE, dialect));
+      router.route(HttpMethod.GET, bill).handler(ctx -> receive(ctx, SandboxOperation.STATUS, dialect));
+      router.route(HttpMethod.PATCH, bill).handler(ctx -> receive(ctx, SandboxOperation.CANCEL, dialect));
+      router.route(HttpMethod.PUT, refund).handler(ctx -> receive(ctx, SandboxOperation.REFUND, dialect));
+      router.route(HttpMethod.GET, refund).handler(ctx -> receive(ctx, SandboxOperation.REFUND_STATUS, dialect));
+    }
+  }
+
+  private void receive(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect) {
+    ctx.request().body()
+        .onSuccess(body -> faultOrAnswer(ctx, operation, dialect, body))
+        .onFailure(ctx::fail);
+  }
+
+  private void faultOrAnswer(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Buffer body) {
+    Optional<FaultRule> fault = faults.takeApiFault(operation, dialect);
+    if (fault.isEmpty()) {
+      respond(ctx, operation, dialect, process(ctx, operation, dialect, body));
+      return;
+    }
+    FaultRule rule = fault.get();
+    switch (rule.kind()) {
+      case LATENCY -> vertx.setTimer(Math.max(1, rule.latencyMs()),
+          id -> respond(ctx, operation, dialect, process(ctx, operation, dialect, body)));
+      case RESULT -> {
+        stats.request(operation, dialect, "fault:result");
+        write(ctx.response(), Answer.refused(rule.resultCode()));
+      }
+      default -> failWithoutAnswer(ctx, operation, dialect, body, rule);
+    }
+  }
+
+  /** hang, drop and http5xx: the client learns nothing, whether or not the operation took effect. */
+  private void failWithoutAnswer(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Buffer body,
+      FaultRule rule) {
+    if (rule.applied()) {
+      process(ctx, operation, dialect, body);
+    }
+    stats.request(operation, dialect, "fault:" + rule.kind().adminName());
+    switch (rule.kind()) {
+      case DROP -> ctx.request().connection().close();
+      case HTTP_5XX -> ctx.response().setStatusCode(rule.httpStatus())
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("sandbox: injected HTTP " + rule.httpStatus());
+      default -> {
+        // hang: the request is simply never answered; the client's own timeout has to fire.
+      }
+    }
+  }
+
+  private void respond(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Answer answer) {
+    stats.resultCode(operation, dialect, answer.resultCode());
+    write(ctx.response(), answer);
+  }
+
+  private static void write(HttpServerResponse response, Answer answer) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(answer.httpStatus())
+        .putHeader("Content-Type", JSON_TYPE)
+        .end(answer.body().encode());
+  }
+
+  private Answer process(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Buffer body) {
+    MultiMap headers = ctx.request().headers();
+    if (!validator.authorized(dialect, ctx.pathParam("prvId"), headers)) {
+      return Answer.refused(AUTHORIZATION_FAILED.code());
+    }
+    String billId = ctx.pathParam("billId");
+    String refundId = ctx.pathParam("refundId");
+    boolean idsValid = QiwiIds.isBillId(billId) && (refundId == null || QiwiIds.isRefundId(refundId));
+    if (!idsValid || !validator.headersAcceptable(operation, headers)) {
+      return Answer.refused(BAD_REQUEST.code());
+    }
+    Optional<Map<String, String>> fields = operation.hasBody() ? ProtocolValidator.form(body) : Optional.of(Map.of());
+    if (fields.isEmpty()) {
+      return Answer.refused(BAD_REQUEST.code());
+    }
+    return switch (operation) {
+      case ISSUE -> issue(billId, fields.get());
+      case STATUS -> Answer.of(ledger.status(billId));
+      case CANCEL -> cancel(billId, fields.get());
+      case REFUND -> refund(billId, refundId, fields.get());
+      case REFUND_STATUS -> Answer.of(ledger.refundStatus(billId, refundId));
+    };
+  }
+
+  private Answer issue(String billId, Map<String, String> fields) {
+    Validated<IssueRequest> request = validator.issue(billId, fields);
+    if (!request.isValid()) {
+      return Answer.refused(request.resultCode());
+    }
+    boolean isNew = ledger.find(billId).isEmpty();
+    if (isNew && !validator.lifetimeAcceptable(request.value())) {
+      return Answer.refused(BAD_REQUEST.code());
+    }
+    return Answer.of(ledger.issue(request.value()));
+  }
+
+  private Answer cancel(String billId, Map<String, String> fields) {
+    int bodyCode = validator.cancelBody(fields);
+    return bodyCode != 0 ? Answer.refused(bodyCode) : Answer.of(ledger.cancel(billId));
+  }
+
+  private Answer refund(String billId, String refundId, Map<String, String> fields) {
+    Validated<BigDecimal> amount = validator.refundAmount(fields);
+    return amount.isValid()
+        ? Answer.of(ledger.refund(billId, refundId, amount.value()))
+        : Answer.refused(amount.resultCode());
+  }
+}

@@ -1,0 +1,64 @@
+package dev.qiwigateway.sandbox;
+
+import dev.qiwigateway.qiwi.QiwiAmount;
+import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.qiwi.QiwiResultCode;
+import io.vertx.core.json.JsonObject;
+
+/** QIWI's answer bodies (qiwi-protocol.md §3): {@code {"response":{"result_code":..., ...}}}. */
+final class QiwiAnswers {
+
+  private QiwiAnswers() {
+  }
+
+  static JsonObject bill(SandboxBill bill) {
+    IssueRequest issued = bill.issued();
+    String amount = QiwiAmount.format(issued.amount());
+    JsonObject body = new JsonObject()
+        .put("bill_id", issued.billId())
+        .put("amount", amount)
+        .put("originAmount", amount)
+        .put("ccy", issued.currency())
+        .put("originCcy", issued.currency())
+        .put("status", bill.status().wireName())
+        .put("error", 0)
+        .put("user", issued.user())
+        .put("comment", issued.comment())
+        // Not in the documented shape on purpose: QIWI adds fields, and clients must ignore them.
+        .put("creation_datetime", QiwiLifetime.format(bill.createdAt()));
+    return success().put("bill", body).wrapped();
+  }
+
+  static JsonObject refund(SandboxBill bill, SandboxRefund refund) {
+    JsonObject body = new JsonObject()
+        .put("refund_id", refund.refundId())
+        .put("amount", QiwiAmount.format(refund.amount()))
+        .put("status", refund.status().wireName())
+        .put("error", 0)
+        .put("user", bill.issued().user());
+    return success().put("refund", body).wrapped();
+  }
+
+  static JsonObject error(int resultCode) {
+    String description = resultCode == QiwiResultCode.AUTHORIZATION_FAILED.code()
+        ? "Authorization failed"
+        : QiwiResultCode.describe(resultCode);
+    return new Response(new JsonObject().put("result_code", resultCode).put("description", description)).wrapped();
+  }
+
+  private static Response success() {
+    return new Response(new JsonObject().put("result_code", 0));
+  }
+
+  private record Response(JsonObject content) {
+
+    Response put(String name, JsonObject value) {
+      content.put(name, value);
+      return this;
+    }
+
+    JsonObject wrapped() {
+      return new JsonObject().put("response", content);
+    }
+  }
+}
