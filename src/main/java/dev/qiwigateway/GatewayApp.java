@@ -1,6 +1,18 @@
 package dev.qiwigateway;
 
 import dev.qiwigateway.api.ApiVerticle;
+import dev.qiwigateway.bill.BillQueries;
+import dev.qiwigateway.bill.BillRoutes;
+import dev.qiwigateway.bill.BillStore;
+import dev.qiwigateway.bill.CancelBill;
+import dev.qiwigateway.bill.IssueBill;
+import dev.qiwigateway.bill.RefundBill;
+import dev.qiwigateway.bill.RefundLedger;
+import dev.qiwigateway.idempotency.IdempotencyStore;
+import dev.qiwigateway.idempotency.IdempotentOperation;
+import dev.qiwigateway.idempotency.IdempotentRequests;
+import dev.qiwigateway.resilience.ResilienceSettings;
+import dev.qiwigateway.resilience.ResilientCallGuard;
 import dev.qiwigateway.config.GatewayConfig;
 import dev.qiwigateway.config.QiwiSettings;
 import dev.qiwigateway.db.Database;
@@ -9,7 +21,6 @@ import dev.qiwigateway.db.Migrations;
 import dev.qiwigateway.db.PostgresUrl;
 import dev.qiwigateway.ops.ManagementVerticle;
 import dev.qiwigateway.ops.ServiceReadiness;
-import dev.qiwigateway.qiwi.QiwiCallGuard;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiClientSettings;
 import dev.qiwigateway.sandbox.SandboxSettings;
@@ -20,6 +31,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -39,6 +51,7 @@ public final class GatewayApp {
   private SandboxVerticle sandbox;
   private GatewayServices services;
   private String managementDeployment;
+  private String maintenanceDeployment;
   private int managementPort;
 
   private GatewayApp(Vertx vertx, PrometheusMeterRegistry registry, GatewayConfig config) {
@@ -57,9 +70,10 @@ public final class GatewayApp {
         .compose(v -> startSandbox())
         .compose(v -> createServices())
         .compose(v -> deployManagement())
+        .compose(v -> deployMaintenance())
         .compose(v -> deployApi())
-        .map(api -> new RunningGateway(vertx, services, List.of(api.deployment()), managementDeployment, api.port(),
-            managementPort, sandbox, embeddedDatabase))
+        .map(api -> new RunningGateway(vertx, services, List.of(api.deployment(), maintenanceDeployment),
+            managementDeployment, api.port(), managementPort, sandbox, embeddedDatabase))
         .compose(running -> pointSandboxAt(running).map(running))
         .recover(this::cleanUpAfterFailedStart);
   }
@@ -96,16 +110,38 @@ public final class GatewayApp {
     ServiceReadiness readiness = new ServiceReadiness(config.profile().configName(),
         () -> pool.query("SELECT 1").execute(), 2000);
     readiness.markMigrated();
+    QiwiClient qiwi = qiwiClient();
+    BillStore bills = new BillStore(pool);
+    RefundLedger refunds = new RefundLedger(pool);
+    IdempotencyStore keys = new IdempotencyStore(pool, config.idempotency().lease());
+    Map<String, IdempotentOperation> operations = Map.of(
+        IssueBill.NAME, new IssueBill(pool, bills, keys, qiwi, config.qiwi()),
+        CancelBill.NAME, new CancelBill(pool, bills, keys, qiwi),
+        RefundBill.NAME, new RefundBill(pool, refunds, keys, qiwi));
+    BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(keys, operations),
+        new BillQueries(bills, refunds, qiwi));
+    services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, operations, billRoutes);
+    return Future.succeededFuture();
+  }
+
+  /** One client, one resilience guard: API calls, refreshes and (later) the poller share its limits. */
+  private QiwiClient qiwiClient() {
     QiwiSettings qiwi = config.qiwi();
     WebClient http = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("qiwi-gateway")
         .setKeepAlive(true)
         .setConnectTimeout((int) Math.min(qiwi.timeoutMs(), Integer.MAX_VALUE)));
-    QiwiClient client = new QiwiClient(http,
-        new QiwiClientSettings(qiwi.baseUrl(), qiwi.dialect(), qiwi.credentials(), qiwi.timeoutMs()),
-        QiwiCallGuard.direct(), registry);
-    services = new GatewayServices(config, pool, client, registry, readiness);
-    return Future.succeededFuture();
+    ResilientCallGuard guard = new ResilientCallGuard(vertx,
+        ResilienceSettings.defaults(qiwi.breakerOpenMs(), qiwi.timeoutMs()), registry);
+    return new QiwiClient(http, new QiwiClientSettings(qiwi.baseUrl(), qiwi.dialect(), qiwi.credentials(),
+        qiwi.timeoutMs()), guard, registry);
+  }
+
+  private Future<Void> deployMaintenance() {
+    return vertx.deployVerticle(new MaintenanceVerticle(services)).map(id -> {
+      maintenanceDeployment = id;
+      return null;
+    });
   }
 
   private Future<Void> deployManagement() {

@@ -1,10 +1,16 @@
 package dev.qiwigateway;
 
+import dev.qiwigateway.bill.BillRoutes;
+import dev.qiwigateway.bill.BillStore;
+import dev.qiwigateway.bill.RefundLedger;
 import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.idempotency.IdempotencyStore;
+import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.ops.ServiceReadiness;
 import dev.qiwigateway.qiwi.QiwiClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.sqlclient.Pool;
+import java.util.Map;
 
 /**
  * What an instance's verticles share: thread-safe handles created once at start-up. The config's
@@ -15,5 +21,10 @@ public record GatewayServices(
     Pool pool,
     QiwiClient qiwi,
     MeterRegistry registry,
-    ServiceReadiness readiness) {
+    ServiceReadiness readiness,
+    BillStore bills,
+    RefundLedger refunds,
+    IdempotencyStore idempotency,
+    Map<String, IdempotentOperation> operations,
+    BillRoutes billRoutes) {
 }

@@ -16,6 +16,8 @@ CREATE TABLE bill (
     fail_url          text,
     pay_url           text          NOT NULL,
     expires_at        timestamptz   NOT NULL,
+    -- The idempotency key that created the bill: only a retry with that key may resume a pending issue.
+    created_by_key    text          NOT NULL,
     -- 'pending' while the issue PUT's outcome at QIWI is unknown; such a bill is not shown to callers.
     issue_state       text          NOT NULL DEFAULT 'pending' CHECK (issue_state IN ('pending', 'issued', 'refused')),
     status            text          NOT NULL DEFAULT 'waiting'
@@ -39,6 +41,7 @@ CREATE TABLE refund (
     amount            numeric(12,2) NOT NULL CHECK (amount > 0 AND amount < 1000000),
     currency          char(3)       NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
     request_state     text          NOT NULL DEFAULT 'pending' CHECK (request_state IN ('pending', 'accepted', 'refused')),
+    created_by_key    text          NOT NULL,
     status            text          NOT NULL DEFAULT 'processing' CHECK (status IN ('processing', 'success', 'fail')),
     status_changed_at timestamptz,
     qiwi_checked_at   timestamptz,
@@ -53,22 +56,27 @@ CREATE TABLE refund (
 CREATE INDEX refund_poll_due_idx ON refund (next_poll_at) WHERE status = 'processing' AND request_state = 'accepted';
 
 CREATE TABLE idempotency_key (
-    merchant_id     text        NOT NULL,
-    idem_key        text        NOT NULL CHECK (char_length(idem_key) BETWEEN 1 AND 255),
-    fingerprint     text        NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
-    operation       text        NOT NULL,
-    request_body    jsonb       NOT NULL,
-    state           text        NOT NULL DEFAULT 'in_progress' CHECK (state IN ('in_progress', 'completed')),
-    locked_until    timestamptz,
-    recovery_point  text        NOT NULL DEFAULT 'started',
-    resource_id     text,
-    response_status integer     CHECK (response_status BETWEEN 100 AND 599),
-    response_body   bytea,
-    created_at      timestamptz NOT NULL DEFAULT now(),
-    updated_at      timestamptz NOT NULL DEFAULT now(),
+    merchant_id      text        NOT NULL,
+    idem_key         text        NOT NULL CHECK (char_length(idem_key) BETWEEN 1 AND 255),
+    fingerprint      text        NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+    operation        text        NOT NULL,
+    -- Everything the operation needs (path parameters and body), so the completer can resume it without the HTTP request.
+    request_body     jsonb       NOT NULL,
+    state            text        NOT NULL DEFAULT 'in_progress' CHECK (state IN ('in_progress', 'completed')),
+    locked_until     timestamptz,
+    -- A fresh token per lease acquisition: a holder whose lease was taken over can no longer checkpoint or complete.
+    lease_token      uuid,
+    recovery_point   text        NOT NULL DEFAULT 'started',
+    resource_id      text,
+    response_status  integer     CHECK (response_status BETWEEN 100 AND 599),
+    response_headers jsonb,
+    response_body    bytea,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (merchant_id, idem_key),
     CONSTRAINT idempotency_completed_has_answer
-        CHECK ((state = 'completed') = (response_status IS NOT NULL AND response_body IS NOT NULL))
+        CHECK ((state = 'completed') = (response_status IS NOT NULL AND response_body IS NOT NULL)),
+    CONSTRAINT idempotency_in_progress_has_lease_end CHECK (state = 'completed' OR locked_until IS NOT NULL)
 );
 CREATE INDEX idempotency_key_created_idx ON idempotency_key (created_at);
 CREATE INDEX idempotency_key_abandoned_idx ON idempotency_key (locked_until) WHERE state = 'in_progress';

@@ -24,6 +24,7 @@ public record GatewayConfig(
     Duration billLifetimeMax,
     MerchantTokens merchantTokens,
     WebhookSettings webhook,
+    IdempotencySettings idempotency,
     int sandboxPort,
     Duration drainTimeout,
     String logFormat) {
@@ -51,6 +52,7 @@ public record GatewayConfig(
         lifetimeMax,
         MerchantTokens.read(in, prod),
         WebhookSettings.read(in),
+        IdempotencySettings.read(in),
         in.port("SANDBOX_PORT", 8090),
         Duration.ofMillis(in.integer("DRAIN_TIMEOUT_MS", 20_000, 0, 600_000)),
         in.parsed("LOG_FORMAT", "text", GatewayConfig::logFormat, "must be text or json"));
@@ -62,17 +64,20 @@ public record GatewayConfig(
 
   public GatewayConfig withDatabase(DatabaseSettings newDatabase) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, newDatabase, qiwi, currencies,
-        billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, sandboxPort, drainTimeout, logFormat);
+        billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
+        logFormat);
   }
 
   public GatewayConfig withQiwi(QiwiSettings newQiwi) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, database, newQiwi, currencies,
-        billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, sandboxPort, drainTimeout, logFormat);
+        billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
+        logFormat);
   }
 
   public GatewayConfig withHttpPort(int newHttpPort) {
     return new GatewayConfig(profile, httpHost, newHttpPort, managementPort, database, qiwi, currencies,
-        billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, sandboxPort, drainTimeout, logFormat);
+        billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
+        logFormat);
   }
 
   public boolean isDev() {

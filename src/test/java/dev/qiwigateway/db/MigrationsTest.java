@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MigrationsTest {
 
   private static final String BILL_COLUMNS =
-      "INSERT INTO bill (bill_id, merchant_id, amount, currency, customer, comment, pay_url, expires_at, issue_state, status) ";
+      "INSERT INTO bill (bill_id, merchant_id, amount, currency, customer, comment, pay_url, expires_at, issue_state, status, created_by_key) ";
 
   private String url;
   private Pool pool;
@@ -72,7 +72,7 @@ class MigrationsTest {
   @Test
   @DisplayName("a well-formed bill with an exact kopeck amount is stored exactly")
   void billStoredExactly(VertxTestContext ctx) {
-    pool.query(BILL_COLUMNS + "VALUES ('ok-1', 'shop', 1499.99, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'paid')")
+    pool.query(BILL_COLUMNS + "VALUES ('ok-1', 'shop', 1499.99, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'paid', 'k')")
         .execute()
         .compose(r -> pool.query("SELECT amount::text FROM bill WHERE bill_id = 'ok-1'").execute())
         .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
@@ -83,18 +83,18 @@ class MigrationsTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
-      BILL_COLUMNS + "VALUES ('bad-status', 'shop', 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'refunded')",
-      BILL_COLUMNS + "VALUES ('neg', 'shop', -1, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting')",
-      BILL_COLUMNS + "VALUES ('zero', 'shop', 0, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting')",
-      BILL_COLUMNS + "VALUES ('big', 'shop', 1000000.00, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting')",
-      BILL_COLUMNS + "VALUES ('has space', 'shop', 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting')",
-      BILL_COLUMNS + "VALUES ('cur', 'shop', 10, 'rub', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting')",
-      BILL_COLUMNS + "VALUES ('phone', 'shop', 10, 'RUB', '+79161234567', 'c', 'u', now(), 'issued', 'waiting')",
-      BILL_COLUMNS + "VALUES ('pending-paid', 'shop', 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'pending', 'paid')",
+      BILL_COLUMNS + "VALUES ('bad-status', 'shop', 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'refunded', 'k')",
+      BILL_COLUMNS + "VALUES ('neg', 'shop', -1, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting', 'k')",
+      BILL_COLUMNS + "VALUES ('zero', 'shop', 0, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting', 'k')",
+      BILL_COLUMNS + "VALUES ('big', 'shop', 1000000.00, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting', 'k')",
+      BILL_COLUMNS + "VALUES ('has space', 'shop', 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting', 'k')",
+      BILL_COLUMNS + "VALUES ('cur', 'shop', 10, 'rub', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting', 'k')",
+      BILL_COLUMNS + "VALUES ('phone', 'shop', 10, 'RUB', '+79161234567', 'c', 'u', now(), 'issued', 'waiting', 'k')",
+      BILL_COLUMNS + "VALUES ('pending-paid', 'shop', 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'pending', 'paid', 'k')",
       "INSERT INTO idempotency_key (merchant_id, idem_key, fingerprint, operation, request_body, state) "
           + "VALUES ('shop', 'k1', repeat('a', 64), 'issue_bill', '{}', 'completed')",
       "INSERT INTO event (id, merchant_id, type, bill_id, payload) VALUES ('evt_1', 'shop', 'bill.refunded', 'ok-1', '{}')",
-      "INSERT INTO refund (bill_id, refund_id, merchant_id, amount, currency) VALUES ('no-such-bill', 'r1', 'shop', 1, 'RUB')"
+      "INSERT INTO refund (bill_id, refund_id, merchant_id, amount, currency, created_by_key) VALUES ('no-such-bill', 'r1', 'shop', 1, 'RUB', 'k')"
   })
   @DisplayName("illegal payment states cannot be written at all")
   void illegalStatesRefused(String sql, VertxTestContext ctx) {
@@ -108,7 +108,7 @@ class MigrationsTest {
   @Test
   @DisplayName("a second bill with the same QIWI bill_id is refused, whatever the merchant")
   void billIdUniqueAcrossMerchants(VertxTestContext ctx) {
-    String insert = BILL_COLUMNS + "VALUES ('dup-1', $1, 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting')";
+    String insert = BILL_COLUMNS + "VALUES ('dup-1', $1, 10, 'RUB', 'tel:+79161234567', 'c', 'u', now(), 'issued', 'waiting', 'k')";
     pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of("shop-a"))
         .compose(r -> pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of("shop-b")))
         .onComplete(ctx.failing(error -> ctx.verify(() -> {

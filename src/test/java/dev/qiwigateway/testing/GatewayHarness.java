@@ -3,6 +3,7 @@ package dev.qiwigateway.testing;
 import dev.qiwigateway.GatewayApp;
 import dev.qiwigateway.RunningGateway;
 import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.config.MerchantTokens;
 import dev.qiwigateway.ops.GatewayMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -34,7 +35,8 @@ public final class GatewayHarness {
         .put("QIWI_API_SECRET", TestSecrets.API_SECRET)
         .put("QIWI_NOTIFY_PASSWORD", TestSecrets.NOTIFY_PASSWORD)
         .put("QIWI_TIMEOUT_MS", "2000")
-        .put("API_TOKENS", "shop-1:" + dev.qiwigateway.config.MerchantTokens.sha256Hex(TestSecrets.MERCHANT_TOKEN))
+        .put("API_TOKENS", "shop-1:" + MerchantTokens.sha256Hex(TestSecrets.MERCHANT_TOKEN)
+            + ",shop-2:" + MerchantTokens.sha256Hex(TestSecrets.OTHER_MERCHANT_TOKEN))
         .put("DRAIN_TIMEOUT_MS", "2000");
   }
 

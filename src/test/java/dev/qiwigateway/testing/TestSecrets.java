@@ -14,6 +14,7 @@ public final class TestSecrets {
   public static final String API_SECRET = "leak-canary-api-secret-7f3a";
   public static final String NOTIFY_PASSWORD = "leak-canary-notify-pass-91c2";
   public static final String MERCHANT_TOKEN = "leak-canary-merchant-token-5d0e";
+  public static final String OTHER_MERCHANT_TOKEN = "leak-canary-merchant-token-2-a8f1";
   public static final String PG_PASSWORD = "leak-canary-pg-pass-c41b";
 
   private TestSecrets() {
@@ -26,7 +27,7 @@ public final class TestSecrets {
   /** Every value that must never reach a log line, derived ones included. */
   public static List<String> all() {
     QiwiCredentials credentials = credentials();
-    return List.of(API_SECRET, NOTIFY_PASSWORD, MERCHANT_TOKEN, PG_PASSWORD, credentials.secretKey(),
+    return List.of(API_SECRET, NOTIFY_PASSWORD, MERCHANT_TOKEN, OTHER_MERCHANT_TOKEN, PG_PASSWORD, credentials.secretKey(),
         credentials.authorization(dev.qiwigateway.qiwi.QiwiDialect.PULL_V2).substring("Basic ".length()),
         credentials.notificationBasicAuthorization().substring("Basic ".length()));
   }

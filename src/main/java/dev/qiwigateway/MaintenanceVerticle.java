@@ -1,0 +1,38 @@
+package dev.qiwigateway;
+
+import dev.qiwigateway.idempotency.IdempotencyCompleter;
+import dev.qiwigateway.idempotency.IdempotencyReaper;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/**
+ * Background work on idempotency keys: finishing requests whose handler died (its lease expired) and
+ * purging keys past their retention. Every replica runs it; leases keep them from doing a key twice.
+ */
+public final class MaintenanceVerticle extends VerticleBase {
+
+  private final GatewayServices services;
+  private IdempotencyCompleter completer;
+  private IdempotencyReaper reaper;
+
+  public MaintenanceVerticle(GatewayServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    completer = new IdempotencyCompleter(vertx, services.idempotency(), services.operations(),
+        services.config().idempotency().completerPeriod(), IdempotencyCompleter.DEFAULT_BATCH);
+    reaper = new IdempotencyReaper(vertx, services.idempotency(), services.config().idempotency().retention(),
+        IdempotencyReaper.DEFAULT_PERIOD, 1000);
+    completer.start();
+    reaper.start();
+    return Future.succeededFuture();
+  }
+
+  /** Lets a batch in progress settle, so its leases are completed or released rather than left to expire. */
+  @Override
+  public Future<?> stop() {
+    return Future.join(completer.stop(), reaper.stop());
+  }
+}

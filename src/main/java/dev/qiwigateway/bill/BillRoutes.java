@@ -1,0 +1,133 @@
+package dev.qiwigateway.bill;
+
+import dev.qiwigateway.api.ApiErrors;
+import dev.qiwigateway.api.FieldErrors;
+import dev.qiwigateway.api.JsonBody;
+import dev.qiwigateway.api.MerchantAuthHandler;
+import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.idempotency.IdempotencyKey;
+import dev.qiwigateway.idempotency.IdempotentRequests;
+import dev.qiwigateway.qiwi.QiwiIds;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The merchant API's bill routes (gateway-api.md §3). Handlers only read and validate the request;
+ * POSTs then run through {@link IdempotentRequests}, GETs through {@link BillQueries}.
+ */
+public final class BillRoutes {
+
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private final GatewayConfig config;
+  private final IdempotentRequests idempotent;
+  private final BillQueries queries;
+
+  public BillRoutes(GatewayConfig config, IdempotentRequests idempotent, BillQueries queries) {
+    this.config = config;
+    this.idempotent = idempotent;
+    this.queries = queries;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/bills").handler(this::issue);
+    router.get("/v1/bills/:billId").handler(this::getBill);
+    router.post("/v1/bills/:billId/cancel").handler(this::cancel);
+    router.post("/v1/bills/:billId/refunds").handler(this::refund);
+    router.get("/v1/bills/:billId/refunds").handler(this::listRefunds);
+    router.get("/v1/bills/:billId/refunds/:refundId").handler(this::getRefund);
+  }
+
+  private void issue(RoutingContext ctx) {
+    JsonObject body = JsonBody.read(ctx, true);
+    IdempotencyKey key = key(ctx);
+    NewBill bill = NewBill.from(body, config.currencies(), config.billLifetimeDefault(), config.billLifetimeMax(),
+        Instant.now());
+    String billId = bill.billId() != null ? bill.billId() : GeneratedIds.billId();
+    idempotent.handle(ctx, key, IssueBill.NAME, bill.withBillId(billId).toStored(), billId);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    String billId = knownBillId(ctx);
+    JsonBody.read(ctx, false);
+    idempotent.handle(ctx, key(ctx), CancelBill.NAME, CancelBill.request(billId), billId);
+  }
+
+  private void refund(RoutingContext ctx) {
+    String billId = knownBillId(ctx);
+    JsonObject body = JsonBody.read(ctx, true);
+    IdempotencyKey key = key(ctx);
+    FieldErrors errors = new FieldErrors();
+    String refundId = errors.string(body, "refundId", false);
+    if (refundId != null && !QiwiIds.isRefundId(refundId)) {
+      errors.add("refundId", "must match [A-Za-z0-9]{1,9}");
+    }
+    // QIWI refunds in kopecks whatever the currency: two fraction digits.
+    BigDecimal amount = Money.parse(errors.string(body, "amount", true), null, "amount", errors);
+    errors.throwIfAny();
+    String chosen = refundId != null ? refundId : GeneratedIds.refundId();
+    idempotent.handle(ctx, key, RefundBill.NAME, RefundBill.request(billId, chosen, amount), chosen);
+  }
+
+  private void getBill(RoutingContext ctx) {
+    String billId = knownBillId(ctx);
+    respond(ctx, queries.bill(merchant(ctx), billId, refresh(ctx)));
+  }
+
+  private void listRefunds(RoutingContext ctx) {
+    respond(ctx, queries.refunds(merchant(ctx), knownBillId(ctx)));
+  }
+
+  private void getRefund(RoutingContext ctx) {
+    String billId = knownBillId(ctx);
+    String refundId = ctx.pathParam("refundId");
+    if (!QiwiIds.isRefundId(refundId)) {
+      throw Problem.of(404, "refund_not_found", "Refund not found", "No such refund.");
+    }
+    respond(ctx, queries.refund(merchant(ctx), billId, refundId, refresh(ctx)));
+  }
+
+  private static void respond(RoutingContext ctx, Future<JsonObject> resource) {
+    resource.onSuccess(json -> ctx.response()
+            .putHeader("Content-Type", "application/json; charset=utf-8")
+            .end(json.toBuffer()))
+        .onFailure(failure -> ApiErrors.send(ctx, ProviderProblems.unavailable(failure)));
+  }
+
+  private static IdempotencyKey key(RoutingContext ctx) {
+    return IdempotencyKey.fromHeaders(merchant(ctx), ctx.request().headers().getAll(IDEMPOTENCY_KEY));
+  }
+
+  /** An id that cannot exist is simply an unknown bill: no need to tell the caller about formats here. */
+  private static String knownBillId(RoutingContext ctx) {
+    String billId = ctx.pathParam("billId");
+    if (!QiwiIds.isBillId(billId)) {
+      throw Responses.billNotFound(billId);
+    }
+    return billId;
+  }
+
+  private static boolean refresh(RoutingContext ctx) {
+    List<String> values = ctx.queryParam("refresh");
+    if (values.isEmpty()) {
+      return false;
+    }
+    if (values.size() == 1 && (values.get(0).equals("true") || values.get(0).equals("false"))) {
+      return values.get(0).equals("true");
+    }
+    FieldErrors errors = new FieldErrors();
+    errors.add("refresh", "must be true or false");
+    errors.throwIfAny();
+    return false;
+  }
+
+  private static String merchant(RoutingContext ctx) {
+    return MerchantAuthHandler.merchantOf(ctx);
+  }
+}

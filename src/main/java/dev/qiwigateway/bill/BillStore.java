@@ -1,0 +1,108 @@
+package dev.qiwigateway.bill;
+
+import dev.qiwigateway.event.EventStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * Bills in PostgreSQL. Every status change goes through {@link #applyStatus}, the single
+ * compare-and-set arbiter of design.md §1: only a {@code waiting} bill changes, and the event is
+ * written in the same transaction only when it did.
+ */
+public final class BillStore {
+
+  private static final String RESERVE = "INSERT INTO bill (bill_id, merchant_id, amount, currency, customer, comment, "
+      + "pay_source, provider_name, success_url, fail_url, pay_url, expires_at, created_by_key) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (bill_id) DO NOTHING "
+      + "RETURNING " + Bill.COLUMNS;
+  private static final String BY_ID = "SELECT " + Bill.COLUMNS + " FROM bill WHERE bill_id = $1";
+  private static final String ISSUED_OF_MERCHANT = "SELECT " + Bill.COLUMNS
+      + " FROM bill WHERE bill_id = $1 AND merchant_id = $2 AND issue_state = 'issued'";
+  private static final String MARK_ISSUED = "UPDATE bill SET issue_state = 'issued', status = $2, "
+      + "status_changed_at = CASE WHEN $2 <> 'waiting' THEN now() END, qiwi_checked_at = now(), updated_at = now(), "
+      + "next_poll_at = now() + interval '30 seconds' "
+      + "WHERE bill_id = $1 AND issue_state = 'pending' RETURNING " + Bill.COLUMNS;
+  private static final String MARK_REFUSED =
+      "UPDATE bill SET issue_state = 'refused', updated_at = now() WHERE bill_id = $1 AND issue_state = 'pending'";
+  private static final String APPLY_STATUS = "UPDATE bill SET status = $2, status_changed_at = now(), "
+      + "qiwi_checked_at = now(), updated_at = now(), next_poll_at = NULL "
+      + "WHERE bill_id = $1 AND status = 'waiting' AND issue_state = 'issued' AND $2 <> 'waiting' "
+      + "RETURNING " + Bill.COLUMNS;
+  private static final String TOUCH_CHECKED = "UPDATE bill SET qiwi_checked_at = now() WHERE bill_id = $1";
+
+  private final Pool pool;
+
+  public BillStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Inserts a pending bill; empty when the bill_id is already taken (by this request's key or another). */
+  Future<Optional<Bill>> reserve(NewBill bill, String merchantId, String payUrl, String idempotencyKey) {
+    Tuple values = Tuple.tuple()
+        .addString(bill.billId()).addString(merchantId).addBigDecimal(bill.amount()).addString(bill.currency())
+        .addString(bill.customer()).addString(bill.comment()).addString(bill.paySource())
+        .addString(bill.providerName()).addString(bill.successUrl()).addString(bill.failUrl()).addString(payUrl)
+        .addOffsetDateTime(bill.expiresAt().atOffset(ZoneOffset.UTC)).addString(idempotencyKey);
+    return pool.preparedQuery(RESERVE).execute(values).map(BillStore::first);
+  }
+
+  Future<Optional<Bill>> byId(SqlClient client, String billId) {
+    return client.preparedQuery(BY_ID).execute(Tuple.of(billId)).map(BillStore::first);
+  }
+
+  Future<Optional<Bill>> byId(String billId) {
+    return byId(pool, billId);
+  }
+
+  /** A bill the merchant can see: its own and issued at QIWI. */
+  public Future<Optional<Bill>> find(String merchantId, String billId) {
+    return pool.preparedQuery(ISSUED_OF_MERCHANT).execute(Tuple.of(billId, merchantId)).map(BillStore::first);
+  }
+
+  /** QIWI confirmed the bill: it becomes visible with QIWI's status and its first event, in the caller's tx. */
+  Future<Optional<Bill>> markIssued(SqlClient tx, String billId, BillStatus status) {
+    return tx.preparedQuery(MARK_ISSUED).execute(Tuple.of(billId, status.wireName()))
+        .map(BillStore::first)
+        .compose(issued -> issued.isEmpty() ? Future.succeededFuture(issued)
+            : announce(tx, issued.get()).map(issued));
+  }
+
+  Future<Void> markRefused(SqlClient tx, String billId) {
+    return tx.preparedQuery(MARK_REFUSED).execute(Tuple.of(billId)).mapEmpty();
+  }
+
+  /**
+   * The arbiter: moves a waiting bill to {@code status} and writes its event, in the caller's
+   * transaction. Empty when nothing changed (already final, or {@code status} is waiting).
+   */
+  public Future<Optional<Bill>> applyStatus(SqlClient tx, String billId, BillStatus status) {
+    return tx.preparedQuery(APPLY_STATUS).execute(Tuple.of(billId, status.wireName()))
+        .map(BillStore::first)
+        .compose(changed -> changed.isEmpty() ? Future.succeededFuture(changed)
+            : announce(tx, changed.get()).map(changed));
+  }
+
+  /** Applies a status QIWI reported, outside any other work: its own transaction. */
+  public Future<Optional<Bill>> applyStatus(String billId, BillStatus status) {
+    return pool.withTransaction(tx -> applyStatus(tx, billId, status));
+  }
+
+  Future<Void> touchChecked(String billId) {
+    return pool.preparedQuery(TOUCH_CHECKED).execute(Tuple.of(billId)).mapEmpty();
+  }
+
+  private static Future<Void> announce(SqlClient tx, Bill bill) {
+    return EventStore.append(tx, bill.merchantId(), "bill." + bill.status().wireName(), bill.billId(), null,
+        bill.toJson()).mapEmpty();
+  }
+
+  private static Optional<Bill> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(Bill.from(rows.iterator().next()));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.qiwigateway.bill;
+
+import dev.qiwigateway.api.FieldErrors;
+import java.math.BigDecimal;
+import java.util.Currency;
+import java.util.regex.Pattern;
+
+/**
+ * Amounts as the merchant API writes them (gateway-api.md §1): a decimal string with exactly the
+ * currency's minor digits (two for RUB, USD, EUR), positive, at most 6 integer digits, no exponent.
+ */
+public final class Money {
+
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+  private static final int MAX_INTEGER_DIGITS = 6;
+
+  private Money() {
+  }
+
+  /** Parses {@code text} in {@code currency}; null (with a field error) when it is not a valid amount. */
+  public static BigDecimal parse(String text, String currency, String field, FieldErrors errors) {
+    if (text == null) {
+      return null;
+    }
+    if (!DECIMAL.matcher(text).matches()) {
+      errors.add(field, "must be a positive decimal string such as \"100.00\" (no sign, no exponent)");
+      return null;
+    }
+    int digits = minorDigits(currency);
+    BigDecimal amount = new BigDecimal(text);
+    int fraction = text.contains(".") ? text.length() - text.indexOf('.') - 1 : 0;
+    if (fraction != digits) {
+      errors.add(field, "must have exactly " + digits + " fraction digits" + (currency == null ? "" : " for " + currency));
+      return null;
+    }
+    if (amount.signum() <= 0) {
+      errors.add(field, "must be greater than zero");
+      return null;
+    }
+    if (amount.precision() - amount.scale() > MAX_INTEGER_DIGITS) {
+      errors.add(field, "must have at most " + MAX_INTEGER_DIGITS + " integer digits");
+      return null;
+    }
+    return amount;
+  }
+
+  /** The currency's minor digits; two when the code is unknown (QIWI always speaks in kopecks). */
+  static int minorDigits(String currency) {
+    try {
+      int digits = currency == null ? 2 : Currency.getInstance(currency).getDefaultFractionDigits();
+      return digits < 0 ? 2 : digits;
+    } catch (IllegalArgumentException e) {
+      return 2;
+    }
+  }
+
+  /** The amount as the API shows it: the currency's minor digits, exact. */
+  public static String format(BigDecimal amount, String currency) {
+    return amount.setScale(minorDigits(currency)).toPlainString();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.qiwigateway.bill;
+
+import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.qiwi.QiwiException;
+import dev.qiwigateway.qiwi.QiwiRejection;
+import dev.qiwigateway.resilience.QiwiUnavailable;
+import io.vertx.pgclient.PgException;
+import io.vertx.core.VertxException;
+
+/**
+ * How a failed call to QIWI or to the database reads to the merchant (gateway-api.md §4): a final
+ * QIWI refusal is 422 provider_rejected (stored and replayed); anything whose outcome is unknown is
+ * 503 provider_unavailable with Retry-After (never stored, the retry resumes the same operation).
+ */
+public final class ProviderProblems {
+
+  private ProviderProblems() {
+  }
+
+  public static boolean isRejection(Throwable failure) {
+    return failure instanceof QiwiRejection;
+  }
+
+  public static Problem rejected(QiwiRejection rejection) {
+    return Problem.of(422, "provider_rejected", "Rejected by QIWI",
+            "QIWI refused the operation with result code " + rejection.resultCode() + ".")
+        .with("providerCode", rejection.resultCode());
+  }
+
+  /** For every failure that is not a final QIWI refusal: QIWI's or the database's outcome is unknown. */
+  public static Problem unavailable(Throwable failure) {
+    if (failure instanceof Problem problem) {
+      return problem;
+    }
+    if (failure instanceof QiwiUnavailable unavailable) {
+      return providerUnavailable(unavailable.retryAfterSeconds());
+    }
+    if (failure instanceof QiwiException) {
+      return providerUnavailable(1);
+    }
+    if (isDatabaseFailure(failure)) {
+      return Problem.unavailable("The gateway's database is unreachable; nothing was changed.", 2);
+    }
+    throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+  }
+
+  static Problem providerUnavailable(int retryAfterSeconds) {
+    return Problem.of(503, "provider_unavailable", "QIWI unavailable",
+            "QIWI could not be reached or did not answer in time; retry with the same Idempotency-Key.")
+        .withRetryAfter(Math.max(1, retryAfterSeconds));
+  }
+
+  /** Connection-level failures of the pool; a constraint violation or bad SQL is a bug, not an outage. */
+  public static boolean isDatabaseFailure(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState();
+      return state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
+    }
+    return failure instanceof VertxException || failure instanceof java.io.IOException
+        || failure instanceof java.util.concurrent.TimeoutException;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.qiwigateway.idempotency;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges idempotency keys once their retention has passed, in bounded batches so that no statement
+ * holds many row locks or runs long. The retention is at least 48 hours: longer than QIWI's 24-hour
+ * notification window, so a retry never outlives its key (gateway-api.md §4).
+ */
+public final class IdempotencyReaper {
+
+  public static final Duration MIN_RETENTION = Duration.ofHours(48);
+  public static final Duration DEFAULT_PERIOD = Duration.ofMinutes(10);
+  /** A run stops after this many full batches; a larger backlog waits for the next run. */
+  private static final int MAX_BATCHES_PER_RUN = 100;
+  private static final Logger LOG = LoggerFactory.getLogger(IdempotencyReaper.class);
+
+  private final IdempotencyStore store;
+  private final Duration retention;
+  private final int batchSize;
+  private final PeriodicTask task;
+
+  public IdempotencyReaper(Vertx vertx, IdempotencyStore store, Duration retention, Duration period, int batchSize) {
+    if (retention.compareTo(MIN_RETENTION) < 0) {
+      throw new IllegalArgumentException("idempotency keys must be kept at least " + MIN_RETENTION.toHours() + " hours");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be positive");
+    }
+    this.store = store;
+    this.retention = retention;
+    this.batchSize = batchSize;
+    this.task = new PeriodicTask(vertx, "idempotency-reaper", period, this::runOnce);
+  }
+
+  public void start() {
+    task.start();
+  }
+
+  public Future<Void> stop() {
+    return task.stop();
+  }
+
+  /** Purges batch after batch until one comes back short; answers how many keys were deleted. */
+  public Future<Integer> runOnce() {
+    return purge(0, 0).onSuccess(total -> {
+      if (total > 0) {
+        LOG.atInfo().addKeyValue("purged", total).log("purged expired idempotency keys");
+      }
+    });
+  }
+
+  private Future<Integer> purge(int batches, int total) {
+    return store.purgeOlderThan(retention, batchSize).compose(deleted -> {
+      boolean more = deleted == batchSize && batches + 1 < MAX_BATCHES_PER_RUN;
+      return more ? purge(batches + 1, total + deleted) : Future.succeededFuture(total + deleted);
+    });
+  }
+}

@@ -1,0 +1,66 @@
+package dev.qiwigateway.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A whole gateway (dev profile, in-process sandbox, its own database) per test, with the checkout's
+ * API client and the sandbox's admin client ready.
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class GatewayTestBase {
+
+  protected GatewayHarness.TestGateway gateway;
+  protected MerchantApi api;
+  protected SandboxAdmin sandbox;
+
+  /** Settings of the gateway under test; subclasses add to them. */
+  protected JsonObject settings() {
+    return GatewayHarness.settings(getClass().getSimpleName());
+  }
+
+  @BeforeEach
+  void startGateway(Vertx vertx, VertxTestContext ctx) {
+    GatewayHarness.start(settings()).onComplete(ctx.succeeding(started -> {
+      gateway = started;
+      api = MerchantApi.of(vertx, started.running().httpPort());
+      sandbox = new SandboxAdmin(vertx, started.running().services().config().qiwi().baseUrl());
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void stopGateway(VertxTestContext ctx) {
+    gateway.close().onComplete(ctx.succeedingThenComplete());
+  }
+
+  protected Pool db() {
+    return gateway.running().services().pool();
+  }
+
+  /** One number from the gateway's own database, e.g. a count. */
+  protected Future<Long> count(String sql) {
+    return db().query(sql).execute().map(rows -> {
+      Row row = rows.iterator().next();
+      return row.getLong(0);
+    });
+  }
+
+  protected static void assertProblem(HttpResponse<Buffer> response, int status, String code) {
+    assertThat(response.statusCode()).as("status of %s", response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo(code);
+  }
+}
