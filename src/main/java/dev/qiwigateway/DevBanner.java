@@ -2,16 +2,10 @@ package dev.qiwigateway;
 
 import dev.qiwigateway.config.DevDefaults;
 import dev.qiwigateway.config.GatewayConfig;
-import dev.qiwigateway.qiwi.QiwiCredentials;
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiLifetime;
-import java.time.Duration;
-import java.time.Instant;
 
 /**
- * The dev profile's announcement with a walk-through to paste. It shows the sandbox's Authorization
- * value only when the credentials are the protocol document's published test vector; configured
- * credentials are secrets and appear only as a placeholder.
+ * The dev profile's announcement with a walk-through to paste. It shows the dev merchant's token only
+ * while that built-in token is in use; configured tokens are secrets and appear only as a placeholder.
  */
 final class DevBanner {
 
@@ -22,39 +16,36 @@ final class DevBanner {
 
   static String text(RunningGateway running) {
     GatewayConfig config = running.services().config();
-    String sandboxBase = config.qiwi().baseUrl();
-    QiwiDialect dialect = config.qiwi().dialect();
-    QiwiCredentials credentials = config.qiwi().credentials();
-    String billUrl = sandboxBase + dialect.billPath(credentials.prvId(), DEMO_BILL);
-    String auth = isPublishedTestVector(credentials) ? credentials.authorization(dialect) : "<your QIWI Authorization value>";
-    String lifetime = QiwiLifetime.format(Instant.now().plus(Duration.ofDays(1)));
-    String payPage = config.qiwi().payUrl() + "?shop=" + credentials.prvId() + "&transaction=" + DEMO_BILL;
+    String api = "http://localhost:" + running.httpPort();
+    String token = config.merchantTokens().merchantFor(DevDefaults.MERCHANT_TOKEN).isPresent()
+        ? DevDefaults.MERCHANT_TOKEN : "<your merchant token>";
+    String auth = "-H 'Authorization: Bearer " + token + "'";
     return String.join("\n",
         "",
         "==================== qiwi-gateway: DEV PROFILE ====================",
         "Embedded PostgreSQL and the built-in QIWI sandbox run inside this process. Not for production.",
-        "  gateway API    http://localhost:" + running.httpPort(),
-        "  management     http://localhost:" + running.managementPort() + "/health/ready  and  /metrics",
-        "  QIWI sandbox   " + sandboxBase + "   (dialect " + dialect + ", shop " + credentials.prvId() + ")",
-        "  dev merchant   '" + DevDefaults.MERCHANT_ID + "', bearer token: " + DevDefaults.MERCHANT_TOKEN,
+        "  merchant API   " + api + "   (merchant '" + DevDefaults.MERCHANT_ID + "', bearer token " + token + ")",
+        "  management     http://localhost:" + running.managementPort() + "/health/ready  /metrics  /openapi.yaml",
+        "  QIWI sandbox   " + config.qiwi().baseUrl() + "   (dialect " + config.qiwi().dialect() + ", shop "
+            + config.qiwi().credentials().prvId() + ")",
         "",
         "Walk-through, from another terminal:",
-        "1) issue a bill directly at the sandbox",
-        "   curl -s -X PUT '" + billUrl + "' \\",
-        "     -H 'Authorization: " + auth + "' -H 'Accept: text/json' \\",
-        "     --data-urlencode 'user=tel:+79161234567' --data-urlencode 'amount=10.00' --data-urlencode 'ccy=RUB' \\",
-        "     --data-urlencode 'comment=Demo order' --data-urlencode 'lifetime=" + lifetime + "'",
-        "2) pay it: open the payment page in a browser and press Pay",
-        "   " + payPage,
-        "   (without a browser: curl -s -X POST '" + sandboxBase + "/sandbox/bills/" + DEMO_BILL + "/pay')",
-        "3) see the status change to \"paid\"",
-        "   curl -s '" + billUrl + "' -H 'Authorization: " + auth + "' -H 'Accept: text/json'",
+        "1) the checkout issues a bill",
+        "   curl -s -X POST " + api + "/v1/bills " + auth + " -H 'Idempotency-Key: demo-1' \\",
+        "     -H 'Content-Type: application/json' \\",
+        "     -d '{\"billId\":\"" + DEMO_BILL + "\",\"amount\":\"10.00\",\"currency\":\"RUB\","
+            + "\"customer\":\"tel:+79161234567\",\"comment\":\"Demo order\"}'",
+        "2) the buyer pays: open the bill's payUrl in a browser and press Pay",
+        "   " + config.qiwi().payUrl() + "?shop=" + config.qiwi().credentials().prvId() + "&transaction=" + DEMO_BILL,
+        "   (without a browser: curl -s -X POST '" + config.qiwi().baseUrl() + "/sandbox/bills/" + DEMO_BILL + "/pay')",
+        "3) the checkout sees it paid",
+        "   curl -s '" + api + "/v1/bills/" + DEMO_BILL + "?refresh=true' " + auth,
+        "4) and refunds part of it",
+        "   curl -s -X POST " + api + "/v1/bills/" + DEMO_BILL + "/refunds " + auth
+            + " -H 'Idempotency-Key: demo-refund-1' \\",
+        "     -H 'Content-Type: application/json' -d '{\"amount\":\"4.00\"}'",
+        "The README shows the same at the QIWI protocol level, directly against the sandbox.",
         "==================================================================");
   }
 
-  private static boolean isPublishedTestVector(QiwiCredentials credentials) {
-    return credentials.prvId().equals(DevDefaults.PRV_ID)
-        && credentials.apiId().equals(DevDefaults.API_ID)
-        && credentials.apiSecret().equals(DevDefaults.API_SECRET);
-  }
 }

@@ -8,6 +8,8 @@ import dev.qiwigateway.bill.CancelBill;
 import dev.qiwigateway.bill.IssueBill;
 import dev.qiwigateway.bill.RefundBill;
 import dev.qiwigateway.bill.RefundLedger;
+import dev.qiwigateway.idempotency.IdempotencyCompleter;
+import dev.qiwigateway.idempotency.IdempotencyReaper;
 import dev.qiwigateway.idempotency.IdempotencyStore;
 import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.idempotency.IdempotentRequests;
@@ -120,7 +122,12 @@ public final class GatewayApp {
         RefundBill.NAME, new RefundBill(pool, refunds, keys, qiwi));
     BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(keys, operations),
         new BillQueries(bills, refunds, qiwi));
-    services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, operations, billRoutes);
+    IdempotencyCompleter completer = new IdempotencyCompleter(vertx, keys, operations,
+        config.idempotency().completerPeriod(), IdempotencyCompleter.DEFAULT_BATCH);
+    IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, config.idempotency().retention(),
+        IdempotencyReaper.DEFAULT_PERIOD, IdempotencyStore.DEFAULT_PURGE_BATCH);
+    services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, completer, reaper,
+        billRoutes);
     return Future.succeededFuture();
   }
 

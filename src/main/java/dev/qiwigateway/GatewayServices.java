@@ -4,13 +4,13 @@ import dev.qiwigateway.bill.BillRoutes;
 import dev.qiwigateway.bill.BillStore;
 import dev.qiwigateway.bill.RefundLedger;
 import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.idempotency.IdempotencyCompleter;
+import dev.qiwigateway.idempotency.IdempotencyReaper;
 import dev.qiwigateway.idempotency.IdempotencyStore;
-import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.ops.ServiceReadiness;
 import dev.qiwigateway.qiwi.QiwiClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.sqlclient.Pool;
-import java.util.Map;
 
 /**
  * What an instance's verticles share: thread-safe handles created once at start-up. The config's
@@ -25,6 +25,7 @@ public record GatewayServices(
     BillStore bills,
     RefundLedger refunds,
     IdempotencyStore idempotency,
-    Map<String, IdempotentOperation> operations,
+    IdempotencyCompleter idempotencyCompleter,
+    IdempotencyReaper idempotencyReaper,
     BillRoutes billRoutes) {
 }

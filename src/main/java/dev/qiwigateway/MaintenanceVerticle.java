@@ -11,20 +11,17 @@ import io.vertx.core.VerticleBase;
  */
 public final class MaintenanceVerticle extends VerticleBase {
 
-  private final GatewayServices services;
-  private IdempotencyCompleter completer;
-  private IdempotencyReaper reaper;
+  private final IdempotencyCompleter completer;
+  private final IdempotencyReaper reaper;
 
   public MaintenanceVerticle(GatewayServices services) {
-    this.services = services;
+    this.completer = services.idempotencyCompleter();
+    this.reaper = services.idempotencyReaper();
   }
 
+  /** Started here so that their timers run on this verticle's event loop. */
   @Override
   public Future<?> start() {
-    completer = new IdempotencyCompleter(vertx, services.idempotency(), services.operations(),
-        services.config().idempotency().completerPeriod(), IdempotencyCompleter.DEFAULT_BATCH);
-    reaper = new IdempotencyReaper(vertx, services.idempotency(), services.config().idempotency().retention(),
-        IdempotencyReaper.DEFAULT_PERIOD, 1000);
     completer.start();
     reaper.start();
     return Future.succeededFuture();
