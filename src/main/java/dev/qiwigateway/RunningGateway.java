@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A started gateway instance and the order in which it comes apart: stop being ready, drain the
- * public server, then release the database and the dev-only helpers, management port last.
+ * public server and let background work settle (its leases completed or released), then release the
+ * database and the dev-only helpers, management port last.
  */
 public final class RunningGateway {
 
@@ -19,7 +20,7 @@ public final class RunningGateway {
 
   private final Vertx vertx;
   private final GatewayServices services;
-  private final List<String> apiDeployments;
+  private final List<String> workDeployments;
   private final String managementDeployment;
   private final int httpPort;
   private final int managementPort;
@@ -27,11 +28,11 @@ public final class RunningGateway {
   private final EmbeddedDatabase embeddedDatabase;
   private Future<Void> stopping;
 
-  RunningGateway(Vertx vertx, GatewayServices services, List<String> apiDeployments, String managementDeployment,
+  RunningGateway(Vertx vertx, GatewayServices services, List<String> workDeployments, String managementDeployment,
       int httpPort, int managementPort, SandboxVerticle sandbox, EmbeddedDatabase embeddedDatabase) {
     this.vertx = vertx;
     this.services = services;
-    this.apiDeployments = new ArrayList<>(apiDeployments);
+    this.workDeployments = new ArrayList<>(workDeployments);
     this.managementDeployment = managementDeployment;
     this.httpPort = httpPort;
     this.managementPort = managementPort;
@@ -60,7 +61,7 @@ public final class RunningGateway {
     if (stopping == null) {
       LOG.info("shutting down: draining in-flight requests");
       services.readiness().beginShutdown();
-      stopping = undeployAll(apiDeployments)
+      stopping = undeployAll(workDeployments)
           .compose(v -> services.pool().close())
           .compose(v -> sandbox == null ? Future.succeededFuture() : vertx.undeploy(sandbox.deploymentID()))
           .compose(v -> embeddedDatabase == null ? Future.<Void>succeededFuture() : embeddedDatabase.stop())
