@@ -210,6 +210,30 @@ class BillLifecycleTest extends GatewayTestBase {
   }
 
   @Test
+  @DisplayName("215 from QIWI is resolved by GET-and-compare: the same amount, currency and wallet is our bill")
+  void existingBillAtQiwi(VertxTestContext ctx) {
+    Instant lifetime = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+    dev.qiwigateway.qiwi.QiwiClient qiwi = gateway.running().services().qiwi();
+    qiwi.issueBill(new dev.qiwigateway.qiwi.BillIssue("pre-1", "tel:+79161234567", new java.math.BigDecimal("10.00"),
+            "RUB", "issued elsewhere", lifetime, null, null))
+        .compose(same -> qiwi.issueBill(new dev.qiwigateway.qiwi.BillIssue("pre-2", "tel:+79161234567",
+            new java.math.BigDecimal("11.00"), "RUB", "issued elsewhere", lifetime, null, null)))
+        .compose(other -> api.post("/v1/bills", "key-pre-1", MerchantApi.bill("pre-1", "10.00")))
+        .compose(matching -> {
+          ctx.verify(() -> {
+            assertThat(matching.statusCode()).as(matching.bodyAsString()).isEqualTo(201);
+            assertThat(matching.bodyAsJsonObject().getString("status")).isEqualTo("waiting");
+          });
+          return api.post("/v1/bills", "key-pre-2", MerchantApi.bill("pre-2", "10.00"));
+        })
+        .onComplete(ctx.succeeding(conflicting -> ctx.verify(() -> {
+          assertProblem(conflicting, 422, "provider_rejected");
+          assertThat(conflicting.bodyAsJsonObject().getInteger("providerCode")).isEqualTo(215);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("bills are scoped to their merchant, and a bill_id taken by another merchant is refused")
   void merchantScope(Vertx vertx, VertxTestContext ctx) {
     MerchantApi other = new MerchantApi(vertx, gateway.running().httpPort(), TestSecrets.OTHER_MERCHANT_TOKEN);
