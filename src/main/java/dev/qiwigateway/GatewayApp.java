@@ -22,6 +22,7 @@ import dev.qiwigateway.db.EmbeddedDatabase;
 import dev.qiwigateway.db.Migrations;
 import dev.qiwigateway.db.PostgresUrl;
 import dev.qiwigateway.ops.ManagementVerticle;
+import dev.qiwigateway.ops.OpenApiDocument;
 import dev.qiwigateway.ops.ServiceReadiness;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiClientSettings;
@@ -152,11 +153,14 @@ public final class GatewayApp {
   }
 
   private Future<Void> deployManagement() {
-    ManagementVerticle management = new ManagementVerticle("0.0.0.0", config.managementPort(), services.readiness(), registry);
-    return vertx.deployVerticle(management).map(id -> {
-      managementDeployment = id;
-      managementPort = management.actualPort();
-      return null;
+    return OpenApiDocument.load(vertx).compose(openApi -> {
+      ManagementVerticle management = new ManagementVerticle("0.0.0.0", config.managementPort(), services.readiness(),
+          registry).withRoutes(openApi::mount);
+      return vertx.deployVerticle(management).map(id -> {
+        managementDeployment = id;
+        managementPort = management.actualPort();
+        return null;
+      });
     });
   }
 

@@ -97,7 +97,19 @@ public final class BillRoutes {
     resource.onSuccess(json -> ctx.response()
             .putHeader("Content-Type", "application/json; charset=utf-8")
             .end(json.toBuffer()))
-        .onFailure(failure -> ApiErrors.send(ctx, ProviderProblems.unavailable(failure)));
+        .onFailure(failure -> answerFailure(ctx, failure));
+  }
+
+  /** Known failures become their problem; anything else is a bug for the router's error mapper (500). */
+  private static void answerFailure(RoutingContext ctx, Throwable failure) {
+    Problem problem;
+    try {
+      problem = ProviderProblems.unavailable(failure);
+    } catch (RuntimeException unexpected) {
+      ctx.fail(unexpected);
+      return;
+    }
+    ApiErrors.send(ctx, problem);
   }
 
   private static IdempotencyKey key(RoutingContext ctx) {

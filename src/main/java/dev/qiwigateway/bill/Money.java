@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class Money {
 
-  private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+  /** No sign, no exponent, no leading zeros: "0100.00" would hide a seventh integer digit's worth of typo. */
+  private static final Pattern DECIMAL = Pattern.compile("(0|[1-9][0-9]*)(\\.[0-9]+)?");
   private static final int MAX_INTEGER_DIGITS = 6;
 
   private Money() {

@@ -33,6 +33,9 @@ public record NewBill(
   /** The contract's wallet format: {@code tel:+} and 7–15 digits (stricter than QIWI's 1–15). */
   private static final Pattern CUSTOMER = Pattern.compile("tel:\\+[0-9]{7,15}");
   private static final int URL_MAX = 2048;
+  /** OffsetDateTime.parse alone also takes a time without seconds, which RFC 3339 does not. */
+  private static final Pattern RFC_3339 =
+      Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})");
 
   /** Validates every field; throws 400 validation_failed naming each invalid one. */
   public static NewBill from(JsonObject body, List<String> currencies, Duration lifetimeDefault, Duration lifetimeMax,
@@ -105,6 +108,10 @@ public record NewBill(
       return now.plus(lifetimeDefault).truncatedTo(ChronoUnit.SECONDS);
     }
     Instant expiresAt;
+    if (!RFC_3339.matcher(text).matches()) {
+      errors.add("expiresAt", "must be an RFC 3339 timestamp such as 2026-11-30T12:00:00Z");
+      return null;
+    }
     try {
       expiresAt = OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.SECONDS);
     } catch (DateTimeParseException e) {

@@ -44,6 +44,7 @@ class BadInputTest extends GatewayTestBase {
   private static List<Case> cases() {
     String future = Instant.now().plus(Duration.ofDays(60)).toString();
     String past = Instant.now().minus(Duration.ofMinutes(1)).toString();
+    String tomorrow = Instant.now().plus(Duration.ofDays(1)).toString();
     List<Case> cases = new ArrayList<>(List.of(
         billCase("amount-no-fraction", "amount", "100"),
         billCase("amount-three-digits", "amount", "100.001"),
@@ -54,6 +55,8 @@ class BadInputTest extends GatewayTestBase {
         billCase("amount-seven-integer-digits", "amount", "1234567.00"),
         billCase("amount-as-number", "amount", 100.00),
         billCase("amount-comma", "amount", "1,00"),
+        billCase("amount-leading-zeros", "amount", "0000001.00"),
+        billCase("expires-without-seconds", "expiresAt", tomorrow.substring(0, 16) + "Z"),
         billCase("amount-empty", "amount", ""),
         billCase("currency-lower-case", "currency", "rub"),
         billCase("currency-not-allowed", "currency", "USD"),
