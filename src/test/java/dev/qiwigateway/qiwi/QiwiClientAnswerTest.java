@@ -231,7 +231,9 @@ class QiwiClientAnswerTest {
               QiwiCallGuard.direct(), new SimpleMeterRegistry());
           expectFailure(closedQiwi.billStatus("BILL-1"), ctx, failure -> {
             assertThat(failure).isInstanceOf(QiwiTransportFailure.class);
-            assertThat(failure.getMessage()).isEqualTo("bill_status: connection refused");
+            assertThat(failure.retryable()).isTrue();
+            // Usually "refused"; on a busy machine another process may take the freed port and reset instead.
+            assertThat(failure.getMessage()).startsWith("bill_status: connection");
           });
         }));
   }
