@@ -21,6 +21,8 @@ import dev.qiwigateway.db.Database;
 import dev.qiwigateway.db.EmbeddedDatabase;
 import dev.qiwigateway.db.Migrations;
 import dev.qiwigateway.db.PostgresUrl;
+import dev.qiwigateway.event.EventFeed;
+import dev.qiwigateway.event.EventRoutes;
 import dev.qiwigateway.ops.ManagementVerticle;
 import dev.qiwigateway.ops.OpenApiDocument;
 import dev.qiwigateway.ops.ServiceReadiness;
@@ -28,6 +30,7 @@ import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiClientSettings;
 import dev.qiwigateway.sandbox.SandboxSettings;
 import dev.qiwigateway.sandbox.SandboxVerticle;
+import dev.qiwigateway.webhook.WebhookVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -35,6 +38,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -55,6 +60,7 @@ public final class GatewayApp {
   private GatewayServices services;
   private String managementDeployment;
   private String maintenanceDeployment;
+  private String webhookDeployment;
   private int managementPort;
 
   private GatewayApp(Vertx vertx, PrometheusMeterRegistry registry, GatewayConfig config) {
@@ -74,8 +80,10 @@ public final class GatewayApp {
         .compose(v -> createServices())
         .compose(v -> deployManagement())
         .compose(v -> deployMaintenance())
+        .compose(v -> deployWebhooks())
         .compose(v -> deployApi())
-        .map(api -> new RunningGateway(vertx, services, List.of(api.deployment(), maintenanceDeployment),
+        .map(api -> new RunningGateway(vertx, services,
+            Stream.of(api.deployment(), maintenanceDeployment, webhookDeployment).filter(Objects::nonNull).toList(),
             managementDeployment, api.port(), managementPort, sandbox, embeddedDatabase))
         .compose(running -> pointSandboxAt(running).map(running))
         .recover(this::cleanUpAfterFailedStart);
@@ -128,7 +136,7 @@ public final class GatewayApp {
     IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, config.idempotency().retention(),
         IdempotencyReaper.DEFAULT_PERIOD, IdempotencyStore.DEFAULT_PURGE_BATCH);
     services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, completer, reaper,
-        billRoutes);
+        billRoutes, new EventRoutes(new EventFeed(pool)));
     return Future.succeededFuture();
   }
 
@@ -148,6 +156,17 @@ public final class GatewayApp {
   private Future<Void> deployMaintenance() {
     return vertx.deployVerticle(new MaintenanceVerticle(services)).map(id -> {
       maintenanceDeployment = id;
+      return null;
+    });
+  }
+
+  /** One dispatcher per replica; leases share the outbox among replicas. */
+  private Future<Void> deployWebhooks() {
+    if (!config.webhook().enabled()) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new WebhookVerticle(services)).map(id -> {
+      webhookDeployment = id;
       return null;
     });
   }

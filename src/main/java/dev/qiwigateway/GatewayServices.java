@@ -4,6 +4,7 @@ import dev.qiwigateway.bill.BillRoutes;
 import dev.qiwigateway.bill.BillStore;
 import dev.qiwigateway.bill.RefundLedger;
 import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.event.EventRoutes;
 import dev.qiwigateway.idempotency.IdempotencyCompleter;
 import dev.qiwigateway.idempotency.IdempotencyReaper;
 import dev.qiwigateway.idempotency.IdempotencyStore;
@@ -27,5 +28,6 @@ public record GatewayServices(
     IdempotencyStore idempotency,
     IdempotencyCompleter idempotencyCompleter,
     IdempotencyReaper idempotencyReaper,
-    BillRoutes billRoutes) {
+    BillRoutes billRoutes,
+    EventRoutes eventRoutes) {
 }

@@ -97,26 +97,36 @@ CREATE UNIQUE INDEX notification_inbox_transition_uq ON notification_inbox (bill
 CREATE INDEX notification_inbox_bill_idx ON notification_inbox (bill_id, received_at);
 
 CREATE TABLE event (
-    seq             bigserial   PRIMARY KEY,
-    id              text        NOT NULL UNIQUE CHECK (id ~ '^evt_[A-Za-z0-9]+$'),
+    seq              bigserial   PRIMARY KEY,
+    id               text        NOT NULL UNIQUE CHECK (id ~ '^evt_[A-Za-z0-9]+$'),
     -- The writing transaction's id: the feed orders by (txid, seq) and shows only transactions older
     -- than every one still running, so a reader never skips an event that commits late.
-    txid            xid8        NOT NULL DEFAULT pg_current_xact_id(),
-    merchant_id     text        NOT NULL,
-    type            text        NOT NULL CHECK (type IN ('bill.waiting', 'bill.paid', 'bill.rejected', 'bill.unpaid',
-                                                       'bill.expired', 'refund.processing', 'refund.succeeded',
-                                                       'refund.failed')),
-    bill_id         text        NOT NULL REFERENCES bill (bill_id),
-    refund_id       text,
-    payload         jsonb       NOT NULL,
-    created_at      timestamptz NOT NULL DEFAULT now(),
-    delivery_state  text        NOT NULL DEFAULT 'pending' CHECK (delivery_state IN ('pending', 'delivered', 'dead')),
-    attempts        integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-    next_attempt_at timestamptz NOT NULL DEFAULT now(),
-    lease_until     timestamptz,
-    last_error      text,
-    delivered_at    timestamptz
+    txid             xid8        NOT NULL DEFAULT pg_current_xact_id(),
+    merchant_id      text        NOT NULL,
+    type             text        NOT NULL CHECK (type IN ('bill.waiting', 'bill.paid', 'bill.rejected', 'bill.unpaid',
+                                                        'bill.expired', 'refund.processing', 'refund.succeeded',
+                                                        'refund.failed')),
+    bill_id          text        NOT NULL REFERENCES bill (bill_id),
+    refund_id        text,
+    -- The whole event body; its text form is what a webhook carries and signs.
+    payload          jsonb       NOT NULL,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    -- Webhook delivery (webhook.WebhookOutbox): 'dead' once retries outlived WEBHOOK_RETRY_WINDOW.
+    delivery_state   text        NOT NULL DEFAULT 'pending' CHECK (delivery_state IN ('pending', 'delivered', 'dead')),
+    attempts         integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+    -- The retry window runs from here; a redelivery starts a new one.
+    first_attempt_at timestamptz,
+    lease_until      timestamptz,
+    -- The dispatcher holding the lease: only it records the attempt's outcome or releases it.
+    lease_owner      uuid,
+    last_error       text        CHECK (char_length(last_error) <= 300),
+    delivered_at     timestamptz,
+    CONSTRAINT event_lease_has_owner CHECK ((lease_until IS NULL) = (lease_owner IS NULL)),
+    CONSTRAINT event_delivered_has_time CHECK (delivery_state <> 'delivered' OR delivered_at IS NOT NULL)
 );
 CREATE INDEX event_feed_idx ON event (merchant_id, txid, seq);
 CREATE INDEX event_due_idx ON event (next_attempt_at) WHERE delivery_state = 'pending';
-CREATE INDEX event_bill_idx ON event (bill_id, seq);
+CREATE INDEX event_dead_idx ON event (seq) WHERE delivery_state = 'dead';
+-- Per-bill order of delivery: "is an earlier event of this bill still pending?"
+CREATE INDEX event_bill_idx ON event (bill_id, txid, seq);

@@ -32,6 +32,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()));
     services.billRoutes().mount(router);
+    services.eventRoutes().mount(router);
     router.route().last().handler(ctx -> ApiErrors.send(ctx, ApiErrors.notFound()));
     router.route().failureHandler(ApiErrors::handleFailure);
     server = vertx.createHttpServer(new HttpServerOptions()

@@ -1,14 +1,24 @@
 package dev.qiwigateway.config;
 
+import java.time.Duration;
 import java.util.Base64;
 
 /**
  * Outgoing events (gateway-api.md §5). The secret follows Standard Webhooks: {@code whsec_<base64>}
  * of at least 24 random bytes; the HMAC key is the decoded part. Never printed.
+ *
+ * <p>Delivery: an attempt that gets no 2xx within {@code timeout} is retried after a random wait of up
+ * to min(retryMax, retryBase × 2^(attempts-1)) (full jitter), so the first retry comes within
+ * retryBase (at most 10 s, as the contract promises); once an event has been failing for
+ * {@code retryWindow} (24 hours by default, the contract's minimum) it is marked dead. The dispatcher
+ * looks for due events every {@code pollPeriod}.
  */
-public record WebhookSettings(String url, byte[] signingKey) {
+public record WebhookSettings(String url, byte[] signingKey, Duration timeout, Duration retryBase, Duration retryMax,
+    Duration retryWindow, Duration pollPeriod) {
 
   static final int MIN_KEY_BYTES = 24;
+  /** The contract promises the first retry within 10 seconds. */
+  static final int MAX_RETRY_BASE_MS = 10_000;
 
   static WebhookSettings read(SettingsReader in) {
     String url = in.optional("WEBHOOK_URL");
@@ -23,7 +33,17 @@ public record WebhookSettings(String url, byte[] signingKey) {
         in.problem("WEBHOOK_SECRET", "must be whsec_ followed by the base64 of at least " + MIN_KEY_BYTES + " random bytes");
       }
     }
-    return new WebhookSettings(url, key);
+    int retryBaseMs = in.integer("WEBHOOK_RETRY_BASE_MS", 5_000, 1, MAX_RETRY_BASE_MS);
+    int retryMaxMs = in.integer("WEBHOOK_RETRY_MAX_MS", 3_600_000, 1, 86_400_000);
+    if (retryMaxMs < retryBaseMs) {
+      in.problem("WEBHOOK_RETRY_MAX_MS", "must not be less than WEBHOOK_RETRY_BASE_MS");
+    }
+    return new WebhookSettings(url, key,
+        Duration.ofMillis(in.integer("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
+        Duration.ofMillis(retryBaseMs),
+        Duration.ofMillis(retryMaxMs),
+        in.duration("WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
+        Duration.ofMillis(in.integer("WEBHOOK_POLL_MS", 500, 10, 60_000)));
   }
 
   static byte[] decodeSecret(String secret) {
@@ -48,7 +68,8 @@ public record WebhookSettings(String url, byte[] signingKey) {
     }
     java.net.URI uri = java.net.URI.create(url);
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath()
-        + " (secret set)";
+        + " (secret set, timeout " + timeout.toMillis() + " ms, retries " + retryBase.toMillis() + ".."
+        + retryMax.toMillis() + " ms for " + retryWindow + ")";
   }
 
   @Override

@@ -16,6 +16,8 @@ public final class TestSecrets {
   public static final String MERCHANT_TOKEN = "leak-canary-merchant-token-5d0e";
   public static final String OTHER_MERCHANT_TOKEN = "leak-canary-merchant-token-2-a8f1";
   public static final String PG_PASSWORD = "leak-canary-pg-pass-c41b";
+  /** The webhook tests' signing key (their WEBHOOK_SECRET is whsec_ + base64 of it). */
+  public static final String WEBHOOK_KEY = "leak-canary-webhook-signing-key!";
 
   private TestSecrets() {
   }
@@ -27,7 +29,8 @@ public final class TestSecrets {
   /** Every value that must never reach a log line, derived ones included. */
   public static List<String> all() {
     QiwiCredentials credentials = credentials();
-    return List.of(API_SECRET, NOTIFY_PASSWORD, MERCHANT_TOKEN, OTHER_MERCHANT_TOKEN, PG_PASSWORD, credentials.secretKey(),
+    return List.of(API_SECRET, NOTIFY_PASSWORD, MERCHANT_TOKEN, OTHER_MERCHANT_TOKEN, PG_PASSWORD, WEBHOOK_KEY,
+        java.util.Base64.getEncoder().encodeToString(WEBHOOK_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8)), credentials.secretKey(),
         credentials.authorization(dev.qiwigateway.qiwi.QiwiDialect.PULL_V2).substring("Basic ".length()),
         credentials.notificationBasicAuthorization().substring("Basic ".length()));
   }

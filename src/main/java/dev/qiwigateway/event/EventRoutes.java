@@ -1,0 +1,110 @@
+package dev.qiwigateway.event;
+
+import dev.qiwigateway.api.ApiErrors;
+import dev.qiwigateway.api.FieldErrors;
+import dev.qiwigateway.api.JsonBody;
+import dev.qiwigateway.api.MerchantAuthHandler;
+import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.bill.ProviderProblems;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The merchant API's event routes (gateway-api.md §5): the feed and redelivery. */
+public final class EventRoutes {
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+  private static final Pattern EVENT_ID = Pattern.compile("evt_[A-Za-z0-9]{1,64}");
+  private static final String NOT_AN_EVENT = "must be the id of one of your events";
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
+
+  private final EventFeed feed;
+
+  public EventRoutes(EventFeed feed) {
+    this.feed = feed;
+  }
+
+  public void mount(Router router) {
+    router.get("/v1/events").handler(this::list);
+    router.post("/v1/events/:eventId/redeliver").handler(this::redeliver);
+  }
+
+  private void list(RoutingContext ctx) {
+    FieldErrors errors = new FieldErrors();
+    int limit = limit(ctx.queryParam("limit"), errors);
+    String after = after(ctx.queryParam("after"), errors);
+    errors.throwIfAny();
+    respond(ctx, 200, feed.page(merchant(ctx), after, limit).map(page -> page.map(EventRoutes::toJson)
+        .orElseThrow(EventRoutes::unknownCursor)));
+  }
+
+  private void redeliver(RoutingContext ctx) {
+    String eventId = ctx.pathParam("eventId");
+    JsonBody.read(ctx, false);
+    if (!EVENT_ID.matcher(eventId).matches()) {
+      throw eventNotFound(eventId);
+    }
+    respond(ctx, 202, feed.redeliver(merchant(ctx), eventId).map(event -> event.orElseThrow(() -> eventNotFound(eventId))));
+  }
+
+  private static int limit(List<String> values, FieldErrors errors) {
+    if (values.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    if (values.size() == 1 && WHOLE_NUMBER.matcher(values.get(0)).matches()) {
+      int limit = Integer.parseInt(values.get(0));
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    }
+    errors.add("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    return DEFAULT_LIMIT;
+  }
+
+  /** A malformed id cannot name an event of the caller: the same answer as an unknown one. */
+  private static String after(List<String> values, FieldErrors errors) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    if (values.size() == 1 && EVENT_ID.matcher(values.get(0)).matches()) {
+      return values.get(0);
+    }
+    errors.add("after", NOT_AN_EVENT);
+    return null;
+  }
+
+  private static Problem unknownCursor() {
+    return Problem.validation(List.of(new Problem.FieldError("after", NOT_AN_EVENT)));
+  }
+
+  private static Problem eventNotFound(String eventId) {
+    return Problem.of(404, "event_not_found", "Event not found", "No event '" + eventId + "' is known to this merchant.");
+  }
+
+  private static JsonObject toJson(EventFeed.Page page) {
+    return new JsonObject().put("data", new JsonArray(List.copyOf(page.events()))).put("hasMore", page.hasMore());
+  }
+
+  private static void respond(RoutingContext ctx, int status, Future<JsonObject> answer) {
+    answer.onSuccess(json -> ctx.response()
+            .setStatusCode(status)
+            .putHeader("Content-Type", "application/json; charset=utf-8")
+            .end(json.toBuffer()))
+        .onFailure(failure -> {
+          if (failure instanceof Problem || ProviderProblems.isDatabaseFailure(failure)) {
+            ApiErrors.send(ctx, ProviderProblems.unavailable(failure));
+          } else {
+            ctx.fail(failure);
+          }
+        });
+  }
+
+  private static String merchant(RoutingContext ctx) {
+    return MerchantAuthHandler.merchantOf(ctx);
+  }
+}

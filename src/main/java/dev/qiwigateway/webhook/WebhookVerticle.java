@@ -1,0 +1,47 @@
+package dev.qiwigateway.webhook;
+
+import dev.qiwigateway.GatewayServices;
+import dev.qiwigateway.config.WebhookSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.UUID;
+
+/**
+ * Webhook delivery of one gateway instance (deployed only when WEBHOOK_URL is set): one dispatcher on
+ * this verticle's event loop, with an HTTP client of its own so that a slow marketplace cannot starve
+ * the calls to QIWI.
+ */
+public final class WebhookVerticle extends VerticleBase {
+
+  private final GatewayServices services;
+  private WebClient web;
+  private WebhookDispatcher dispatcher;
+
+  public WebhookVerticle(GatewayServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    WebhookSettings settings = services.config().webhook();
+    web = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("qiwi-gateway-webhooks")
+        .setKeepAlive(true)
+        .setFollowRedirects(false)
+        .setConnectTimeout((int) Math.min(settings.timeout().toMillis(), Integer.MAX_VALUE)));
+    WebhookSender sender = new WebhookSender(web, WebhookEndpoint.of(settings.url()),
+        new WebhookSignature(settings.signingKey()), settings.timeout());
+    dispatcher = new WebhookDispatcher(vertx, new WebhookOutbox(services.pool(), UUID.randomUUID()), sender,
+        new WebhookMetrics(services.registry()), settings, WebhookDispatcher.DEFAULT_BATCH);
+    dispatcher.start();
+    return Future.succeededFuture();
+  }
+
+  /** Lets the attempts in flight finish and releases the leases left, before the pool closes. */
+  @Override
+  public Future<?> stop() {
+    return dispatcher.stop().onComplete(done -> web.close());
+  }
+}
