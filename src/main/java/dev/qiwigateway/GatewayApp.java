@@ -26,6 +26,7 @@ import dev.qiwigateway.event.EventRoutes;
 import dev.qiwigateway.ops.ManagementVerticle;
 import dev.qiwigateway.ops.OpenApiDocument;
 import dev.qiwigateway.ops.ServiceReadiness;
+import dev.qiwigateway.polling.PollerVerticle;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiClientSettings;
 import dev.qiwigateway.sandbox.SandboxSettings;
@@ -61,6 +62,7 @@ public final class GatewayApp {
   private String managementDeployment;
   private String maintenanceDeployment;
   private String webhookDeployment;
+  private String pollerDeployment;
   private int managementPort;
 
   private GatewayApp(Vertx vertx, PrometheusMeterRegistry registry, GatewayConfig config) {
@@ -81,9 +83,11 @@ public final class GatewayApp {
         .compose(v -> deployManagement())
         .compose(v -> deployMaintenance())
         .compose(v -> deployWebhooks())
+        .compose(v -> deployPoller())
         .compose(v -> deployApi())
         .map(api -> new RunningGateway(vertx, services,
-            Stream.of(api.deployment(), maintenanceDeployment, webhookDeployment).filter(Objects::nonNull).toList(),
+            Stream.of(api.deployment(), maintenanceDeployment, webhookDeployment, pollerDeployment)
+                .filter(Objects::nonNull).toList(),
             managementDeployment, api.port(), managementPort, sandbox, embeddedDatabase))
         .compose(running -> pointSandboxAt(running).map(running))
         .recover(this::cleanUpAfterFailedStart);
@@ -122,8 +126,8 @@ public final class GatewayApp {
         () -> pool.query("SELECT 1").execute(), 2000);
     readiness.markMigrated();
     QiwiClient qiwi = qiwiClient();
-    BillStore bills = new BillStore(pool);
-    RefundLedger refunds = new RefundLedger(pool);
+    BillStore bills = new BillStore(pool, config.poller().billFirstDelay());
+    RefundLedger refunds = new RefundLedger(pool, config.poller().refundFirstDelay());
     IdempotencyStore keys = new IdempotencyStore(pool, config.idempotency().lease());
     Map<String, IdempotentOperation> operations = Map.of(
         IssueBill.NAME, new IssueBill(pool, bills, keys, qiwi, config.qiwi()),
@@ -167,6 +171,14 @@ public final class GatewayApp {
     }
     return vertx.deployVerticle(new WebhookVerticle(services)).map(id -> {
       webhookDeployment = id;
+      return null;
+    });
+  }
+
+  /** One per replica: the poller's leases, not its instance count, share the work among replicas. */
+  private Future<Void> deployPoller() {
+    return vertx.deployVerticle(new PollerVerticle(services)).map(id -> {
+      pollerDeployment = id;
       return null;
     });
   }

@@ -81,20 +81,30 @@ CREATE TABLE idempotency_key (
 CREATE INDEX idempotency_key_created_idx ON idempotency_key (created_at);
 CREATE INDEX idempotency_key_abandoned_idx ON idempotency_key (locked_until) WHERE state = 'in_progress';
 
+-- Every authenticated, well-formed QIWI notification, one row per arrival (redeliveries included), with
+-- what it did. Refusals before that point (bad signature, malformed body, foreign source) are counted in
+-- metrics instead: an unauthenticated request must not be able to write to the database.
 CREATE TABLE notification_inbox (
-    id          bigserial     PRIMARY KEY,
-    bill_id     text          NOT NULL,
-    status      text          NOT NULL CHECK (status IN ('waiting', 'paid', 'rejected', 'unpaid', 'expired')),
-    amount      numeric(12,2) NOT NULL,
-    currency    char(3)       NOT NULL,
-    dialect     text          NOT NULL CHECK (dialect IN ('rest-v3', 'pull-v2')),
-    raw_body    text          NOT NULL,
-    verdict     text          NOT NULL CHECK (verdict IN ('applied', 'duplicate', 'stale', 'mismatch', 'unknown_bill')),
-    received_at timestamptz   NOT NULL DEFAULT now()
+    id             bigserial     PRIMARY KEY,
+    bill_id        text          NOT NULL CHECK (bill_id ~ '^[A-Za-z0-9._-]{1,30}$'),
+    status         text          NOT NULL CHECK (status IN ('waiting', 'paid', 'rejected', 'unpaid', 'expired')),
+    amount         numeric(12,2) NOT NULL CHECK (amount > 0),
+    currency       char(3)       NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+    dialect        text          NOT NULL CHECK (dialect IN ('rest-v3', 'pull-v2')),
+    -- The shop the notification names (rest-v3 prv_id); null when the dialect's body names none.
+    prv_id         text          CHECK (prv_id ~ '^[0-9]{1,18}$'),
+    source_address text,
+    raw_body       text          NOT NULL,
+    verdict        text          NOT NULL CHECK (verdict IN ('applied', 'duplicate', 'stale', 'mismatch', 'unknown_bill')),
+    -- Why a mismatch or unknown bill was not applied, for the operator reading the row.
+    detail         text,
+    received_at    timestamptz   NOT NULL DEFAULT now()
 );
 -- One applied row per transition: a redelivered notification can never apply its transition twice.
 CREATE UNIQUE INDEX notification_inbox_transition_uq ON notification_inbox (bill_id, status) WHERE verdict = 'applied';
 CREATE INDEX notification_inbox_bill_idx ON notification_inbox (bill_id, received_at);
+-- Bills QIWI knows and the gateway does not (yet): what a status check should look at.
+CREATE INDEX notification_inbox_unknown_idx ON notification_inbox (received_at) WHERE verdict = 'unknown_bill';
 
 CREATE TABLE event (
     seq              bigserial   PRIMARY KEY,

@@ -1,6 +1,7 @@
 package dev.qiwigateway.api;
 
 import dev.qiwigateway.GatewayServices;
+import dev.qiwigateway.notification.NotificationRoutes;
 import dev.qiwigateway.ops.RequestLogHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +21,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private final GatewayServices services;
   private HttpServer server;
+  private NotificationRoutes notifications;
 
   public ApiVerticle(GatewayServices services) {
     this.services = services;
@@ -33,6 +35,8 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()));
     services.billRoutes().mount(router);
     services.eventRoutes().mount(router);
+    notifications = NotificationRoutes.create(vertx, services);
+    notifications.mount(router);
     router.route().last().handler(ctx -> ApiErrors.send(ctx, ApiErrors.notFound()));
     router.route().failureHandler(ApiErrors::handleFailure);
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -43,11 +47,18 @@ public final class ApiVerticle extends VerticleBase {
     return server.requestHandler(router).listen(services.config().httpPort());
   }
 
-  /** Stops accepting, then lets in-flight requests finish within the drain timeout. */
+  /**
+   * Stops accepting, then lets in-flight requests finish within the drain timeout; notifications
+   * already taken in are written at once and committed before the verticle is gone.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture()
+    if (notifications != null) {
+      notifications.stopBatching();
+    }
+    Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(services.config().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return notifications == null ? drained : drained.eventually(notifications::drain);
   }
 
   public int actualPort() {

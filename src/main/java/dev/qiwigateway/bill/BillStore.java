@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
@@ -26,7 +27,8 @@ public final class BillStore {
       + " FROM bill WHERE bill_id = $1 AND merchant_id = $2 AND issue_state = 'issued'";
   private static final String MARK_ISSUED = "UPDATE bill SET issue_state = 'issued', status = $2, "
       + "status_changed_at = CASE WHEN $2 <> 'waiting' THEN now() END, qiwi_checked_at = now(), updated_at = now(), "
-      + "next_poll_at = now() + interval '30 seconds' "
+      + "next_poll_at = CASE WHEN $2 = 'waiting' "
+      + "THEN least(now() + $3::int * interval '1 millisecond', expires_at) END "
       + "WHERE bill_id = $1 AND issue_state = 'pending' RETURNING " + Bill.COLUMNS;
   private static final String MARK_REFUSED =
       "UPDATE bill SET issue_state = 'refused', updated_at = now() WHERE bill_id = $1 AND issue_state = 'pending'";
@@ -36,10 +38,20 @@ public final class BillStore {
       + "RETURNING " + Bill.COLUMNS;
   private static final String TOUCH_CHECKED = "UPDATE bill SET qiwi_checked_at = now() WHERE bill_id = $1";
 
+  /** The poller's default first check after issue (PollerSettings, POLL_BILL_FIRST_DELAY_MS). */
+  public static final Duration DEFAULT_FIRST_POLL = Duration.ofSeconds(30);
+
   private final Pool pool;
+  private final int firstPollMs;
 
   public BillStore(Pool pool) {
+    this(pool, DEFAULT_FIRST_POLL);
+  }
+
+  /** {@code firstPoll}: when the poller first checks an issued bill, but never later than its expiry. */
+  public BillStore(Pool pool, Duration firstPoll) {
     this.pool = pool;
+    this.firstPollMs = Math.toIntExact(firstPoll.toMillis());
   }
 
   /** Inserts a pending bill; empty when the bill_id is already taken (by this request's key or another). */
@@ -67,7 +79,7 @@ public final class BillStore {
 
   /** QIWI confirmed the bill: it becomes visible with QIWI's status and its first event, in the caller's tx. */
   Future<Optional<Bill>> markIssued(SqlClient tx, String billId, BillStatus status) {
-    return tx.preparedQuery(MARK_ISSUED).execute(Tuple.of(billId, status.wireName()))
+    return tx.preparedQuery(MARK_ISSUED).execute(Tuple.of(billId, status.wireName(), firstPollMs))
         .map(BillStore::first)
         .compose(issued -> issued.isEmpty() ? Future.succeededFuture(issued)
             : announce(tx, issued.get()).map(issued));

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +29,7 @@ public final class RefundLedger {
       + "created_by_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + Refund.COLUMNS;
   private static final String MARK_ACCEPTED = "UPDATE refund SET request_state = 'accepted', status = $3, "
       + "status_changed_at = CASE WHEN $3 <> 'processing' THEN now() END, qiwi_checked_at = now(), updated_at = now(), "
-      + "next_poll_at = CASE WHEN $3 = 'processing' THEN now() + interval '10 seconds' END "
+      + "next_poll_at = CASE WHEN $3 = 'processing' THEN now() + $4::int * interval '1 millisecond' END "
       + "WHERE bill_id = $1 AND refund_id = $2 AND request_state = 'pending' RETURNING " + Refund.COLUMNS;
   private static final String MARK_REFUSED = "UPDATE refund SET request_state = 'refused', updated_at = now() "
       + "WHERE bill_id = $1 AND refund_id = $2 AND request_state = 'pending'";
@@ -39,10 +40,20 @@ public final class RefundLedger {
   private static final String ACCEPTED_OF_MERCHANT = "SELECT " + Refund.COLUMNS + " FROM refund "
       + "WHERE bill_id = $1 AND merchant_id = $2 AND request_state = 'accepted'";
 
+  /** The poller's default first check of a processing refund (PollerSettings, POLL_REFUND_FIRST_DELAY_MS). */
+  public static final Duration DEFAULT_FIRST_POLL = Duration.ofSeconds(10);
+
   private final Pool pool;
+  private final int firstPollMs;
 
   public RefundLedger(Pool pool) {
+    this(pool, DEFAULT_FIRST_POLL);
+  }
+
+  /** {@code firstPoll}: when the poller first checks a refund QIWI accepted as processing. */
+  public RefundLedger(Pool pool, Duration firstPoll) {
     this.pool = pool;
+    this.firstPollMs = Math.toIntExact(firstPoll.toMillis());
   }
 
   /** What reserving a refund came to. */
@@ -96,7 +107,7 @@ public final class RefundLedger {
 
   /** QIWI accepted the refund: it becomes visible with QIWI's status and its first event. */
   Future<Optional<Refund>> markAccepted(SqlClient tx, String billId, String refundId, RefundStatus status) {
-    return tx.preparedQuery(MARK_ACCEPTED).execute(Tuple.of(billId, refundId, status.wireName()))
+    return tx.preparedQuery(MARK_ACCEPTED).execute(Tuple.of(billId, refundId, status.wireName(), firstPollMs))
         .map(RefundLedger::first)
         .compose(accepted -> accepted.isEmpty() ? Future.succeededFuture(accepted)
             : announce(tx, accepted.get()).map(accepted));

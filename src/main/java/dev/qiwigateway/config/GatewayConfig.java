@@ -27,7 +27,8 @@ public record GatewayConfig(
     IdempotencySettings idempotency,
     int sandboxPort,
     Duration drainTimeout,
-    String logFormat) {
+    String logFormat,
+    PollerSettings poller) {
 
   /** QIWI refuses lifetimes further ahead than this (qiwi-protocol.md §2). */
   public static final Duration QIWI_LIFETIME_LIMIT = Duration.ofDays(45);
@@ -55,7 +56,8 @@ public record GatewayConfig(
         IdempotencySettings.read(in),
         in.port("SANDBOX_PORT", 8090),
         Duration.ofMillis(in.integer("DRAIN_TIMEOUT_MS", 20_000, 0, 600_000)),
-        in.parsed("LOG_FORMAT", "text", GatewayConfig::logFormat, "must be text or json"));
+        in.parsed("LOG_FORMAT", "text", GatewayConfig::logFormat, "must be text or json"),
+        PollerSettings.read(in));
     if (!in.problems().isEmpty()) {
       throw new ConfigException(in.problems());
     }
@@ -65,19 +67,19 @@ public record GatewayConfig(
   public GatewayConfig withDatabase(DatabaseSettings newDatabase) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, newDatabase, qiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat);
+        logFormat, poller);
   }
 
   public GatewayConfig withQiwi(QiwiSettings newQiwi) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, database, newQiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat);
+        logFormat, poller);
   }
 
   public GatewayConfig withHttpPort(int newHttpPort) {
     return new GatewayConfig(profile, httpHost, newHttpPort, managementPort, database, qiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat);
+        logFormat, poller);
   }
 
   public boolean isDev() {
@@ -96,7 +98,8 @@ public record GatewayConfig(
         + " merchants=" + merchantTokens.merchantIds()
         + " webhook=" + webhook.describe()
         + " drainTimeout=" + drainTimeout
-        + " logFormat=" + logFormat;
+        + " logFormat=" + logFormat
+        + " poller=" + poller.describe();
   }
 
   @Override

@@ -1,0 +1,73 @@
+package dev.qiwigateway.notification;
+
+import dev.qiwigateway.config.IpRange;
+import dev.qiwigateway.config.QiwiSettings;
+import dev.qiwigateway.qiwi.NotificationSignature;
+import dev.qiwigateway.qiwi.NotifyAuthMode;
+import dev.qiwigateway.qiwi.QiwiCredentials;
+import dev.qiwigateway.qiwi.QiwiDialect;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides whether a notification comes from QIWI (qiwi-protocol.md §4): the optional source
+ * allow-list first, then the dialect's credential, compared in constant time. The source is the TCP
+ * peer; forwarding headers are not trusted, as anyone can write them.
+ */
+final class NotificationAuthenticator {
+
+  static final String SIGNATURE_HEADER = "X-Api-Signature";
+  private static final String BASIC = "basic ";
+
+  private final QiwiDialect dialect;
+  private final NotifyAuthMode mode;
+  private final QiwiCredentials credentials;
+  private final List<IpRange> allowed;
+  private final String expectedBasic;
+
+  NotificationAuthenticator(QiwiSettings settings) {
+    this.dialect = settings.dialect();
+    this.mode = settings.notifyAuth();
+    this.credentials = settings.credentials();
+    this.allowed = settings.notifyAllowIps();
+    this.expectedBasic = credentials.notificationBasicAuthorization();
+  }
+
+  /** Whether QIWI_NOTIFY_ALLOW_IPS (when set) lists the TCP peer; checked before the body is even read. */
+  boolean allows(String sourceAddress) {
+    return allowed.isEmpty() || allowed.stream().anyMatch(range -> range.contains(sourceAddress));
+  }
+
+  /** Empty when the credential is QIWI's; otherwise the refusal to answer with. */
+  Optional<NotificationAnswer> refusal(MultiMap headers, Map<String, String> fields) {
+    if (dialect == QiwiDialect.PULL_V2 && mode == NotifyAuthMode.BASIC) {
+      return basicMatches(headers.get("Authorization")) ? Optional.empty()
+          : Optional.of(NotificationAnswer.BAD_CREDENTIALS);
+    }
+    return signatureMatches(headers.get(SIGNATURE_HEADER), fields) ? Optional.empty()
+        : Optional.of(NotificationAnswer.BAD_SIGNATURE);
+  }
+
+  private boolean signatureMatches(String presented, Map<String, String> fields) {
+    if (presented == null) {
+      return false;
+    }
+    String expected = switch (dialect) {
+      case REST_V3 -> NotificationSignature.restV3(credentials.secretKey(), fields);
+      case PULL_V2 -> credentials.notifyPassword() == null ? null
+          : NotificationSignature.pullV2(credentials.notifyPassword(), fields);
+    };
+    return NotificationSignature.constantTimeEquals(presented.trim(), expected);
+  }
+
+  /** The scheme name is case-insensitive (RFC 9110); the credentials are not. */
+  private boolean basicMatches(String presented) {
+    if (presented == null || !presented.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+      return false;
+    }
+    String normalized = "Basic " + presented.substring(BASIC.length()).trim();
+    return NotificationSignature.constantTimeEquals(normalized, expectedBasic);
+  }
+}

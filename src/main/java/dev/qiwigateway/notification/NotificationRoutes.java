@@ -1,0 +1,139 @@
+package dev.qiwigateway.notification;
+
+import dev.qiwigateway.GatewayServices;
+import dev.qiwigateway.config.QiwiSettings;
+import dev.qiwigateway.notification.NotificationReader.Form;
+import dev.qiwigateway.notification.NotificationReader.Malformed;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * QIWI's side of the public server: {@code POST QIWI_NOTIFY_PATH} (gateway-api.md §6). A request is
+ * read, authenticated and validated here, on its event loop; only then does it join the ingest batch,
+ * and it is answered when that batch has committed. One instance per API verticle, so the batcher
+ * gathers the notifications of one event loop.
+ */
+public final class NotificationRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NotificationRoutes.class);
+
+  private final String path;
+  private final NotificationAuthenticator authenticator;
+  private final NotificationReader reader;
+  private final AnswerWriter answers;
+  private final NotificationMetrics metrics;
+  private final IngestBatcher batcher;
+
+  NotificationRoutes(QiwiSettings qiwi, NotificationMetrics metrics, IngestBatcher batcher) {
+    this.path = qiwi.notifyPath();
+    this.authenticator = new NotificationAuthenticator(qiwi);
+    this.reader = new NotificationReader(qiwi.dialect(), qiwi.credentials().prvId());
+    this.answers = new AnswerWriter(qiwi.dialect());
+    this.metrics = metrics;
+    this.batcher = batcher;
+  }
+
+  /** Call from the verticle's start(): the batcher's timers belong to the calling event loop. */
+  public static NotificationRoutes create(Vertx vertx, GatewayServices services) {
+    NotificationMetrics metrics = new NotificationMetrics(services.registry());
+    IngestBatcher batcher = new IngestBatcher(vertx, new NotificationInbox(services.pool(), services.bills()), metrics,
+        IngestBatcher.DEFAULT_WINDOW, IngestBatcher.DEFAULT_MAX_ROWS);
+    return new NotificationRoutes(services.config().qiwi(), metrics, batcher);
+  }
+
+  /** The route's own failure handler turns body failures (over 64 KiB, unreadable) into the protocol's 5. */
+  public void mount(Router router) {
+    router.post(path).handler(this::receive).failureHandler(this::bodyFailed);
+  }
+
+  /** Stops gathering: what is pending is written now. Call when the verticle begins to stop. */
+  public void stopBatching() {
+    batcher.stopBatching();
+  }
+
+  /** Completes once every notification taken in has been committed or refused. */
+  public Future<Void> drain() {
+    return batcher.drain();
+  }
+
+  private void receive(RoutingContext ctx) {
+    metrics.received();
+    String source = sourceOf(ctx);
+    if (!authenticator.allows(source)) {
+      refuse(ctx, NotificationAnswer.SOURCE_NOT_ALLOWED, source, "source not in QIWI_NOTIFY_ALLOW_IPS");
+      return;
+    }
+    Form form;
+    try {
+      form = NotificationReader.form(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+    } catch (Malformed e) {
+      refuse(ctx, NotificationAnswer.MALFORMED, source, e.getMessage());
+      return;
+    }
+    Optional<NotificationAnswer> refusal = authenticator.refusal(ctx.request().headers(), form.fields());
+    if (refusal.isPresent()) {
+      refuse(ctx, refusal.get(), source, "not authenticated");
+      return;
+    }
+    metrics.verified();
+    QiwiNotification notification;
+    try {
+      notification = reader.read(form, source);
+    } catch (Malformed e) {
+      refuse(ctx, NotificationAnswer.MALFORMED, source, e.getMessage());
+      return;
+    }
+    batcher.submit(notification).onComplete(committed -> answer(ctx, notification, committed));
+  }
+
+  private void answer(RoutingContext ctx, QiwiNotification notification, AsyncResult<Verdict> committed) {
+    if (committed.failed()) {
+      metrics.refused(NotificationAnswer.UNAVAILABLE);
+      answers.send(ctx.response(), NotificationAnswer.UNAVAILABLE);
+      return;
+    }
+    Verdict verdict = committed.result();
+    metrics.verdict(verdict);
+    if (verdict.answer() != NotificationAnswer.ACCEPTED) {
+      metrics.refused(verdict.answer());
+      LOG.atWarn().addKeyValue("billId", notification.billId()).addKeyValue("status", notification.status())
+          .addKeyValue("verdict", verdict.dbName()).log("notification recorded but not applied; QIWI is told to resend");
+    }
+    answers.send(ctx.response(), verdict.answer());
+  }
+
+  /** 413 and 400 come from reading the body; anything else is our own failure, and QIWI should come back. */
+  private void bodyFailed(RoutingContext ctx) {
+    if (ctx.statusCode() == 413 || ctx.statusCode() == 400) {
+      metrics.received();
+      String source = sourceOf(ctx);
+      NotificationAnswer answer = authenticator.allows(source) ? NotificationAnswer.MALFORMED
+          : NotificationAnswer.SOURCE_NOT_ALLOWED;
+      refuse(ctx, answer, source, "body unreadable (status " + ctx.statusCode() + ")");
+      return;
+    }
+    LOG.atError().setCause(ctx.failure()).log("notification handling failed unexpectedly");
+    metrics.refused(NotificationAnswer.UNAVAILABLE);
+    answers.send(ctx.response(), NotificationAnswer.UNAVAILABLE);
+  }
+
+  private void refuse(RoutingContext ctx, NotificationAnswer answer, String source, String why) {
+    metrics.refused(answer);
+    LOG.atWarn().addKeyValue("reason", answer.reason()).addKeyValue("source", source).addKeyValue("detail", why)
+        .log("notification refused");
+    answers.send(ctx.response(), answer);
+  }
+
+  private static String sourceOf(RoutingContext ctx) {
+    SocketAddress remote = ctx.request().remoteAddress();
+    return remote == null ? null : remote.hostAddress();
+  }
+}

@@ -1,0 +1,145 @@
+package dev.qiwigateway.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.testing.TestSecrets;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.junit5.VertxTestContext;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batcher on its own, on one of the gateway's event loops against the gateway's database: the
+ * notifications of each test are submitted in one tick, so they form one batch whatever the timing.
+ */
+@DisplayName("Notifications gathered into one transaction each get their own verdict, and one bad row sinks only itself")
+class IngestBatcherTest extends NotificationTestBase {
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private Context loop;
+
+  @BeforeEach
+  void onAnEventLoop() {
+    loop = gateway.vertx().getOrCreateContext();
+  }
+
+  private IngestBatcher batcher(Duration window, int maxRows) {
+    return new IngestBatcher(gateway.vertx(), new NotificationInbox(db(), gateway.running().services().bills()),
+        new NotificationMetrics(registry), window, maxRows);
+  }
+
+  private static QiwiNotification notification(String billId, BillStatus status, String amount) {
+    return new QiwiNotification(QiwiDialect.REST_V3, billId, status, new BigDecimal(amount), "RUB", TestSecrets.PRV_ID,
+        true, "127.0.0.1", "bill_id=" + billId + "&status=" + status.wireName());
+  }
+
+  /** Submits all in one event-loop tick; completes when every one has its outcome, failed ones included. */
+  private Future<List<Future<Verdict>>> submitTogether(IngestBatcher batcher, List<QiwiNotification> notifications) {
+    Promise<List<Future<Verdict>>> submitted = Promise.promise();
+    loop.runOnContext(v -> submitted.complete(notifications.stream().map(batcher::submit).toList()));
+    return submitted.future().compose(outcomes -> Future.join(outcomes).otherwiseEmpty().map(outcomes));
+  }
+
+  private DistributionSummary batchSizes() {
+    return registry.get(NotificationMetrics.BATCH_SIZE).summary();
+  }
+
+  @Test
+  @DisplayName("when the database refuses one row of a batch, the other four are still applied and acknowledged")
+  void poisonedRow(VertxTestContext ctx) {
+    IngestBatcher batcher = batcher(Duration.ofSeconds(60), 5);
+    issue("ok-1", "10.00").compose(b -> issue("ok-2", "10.00")).compose(b -> issue("ok-3", "10.00"))
+        .compose(b -> issue("ok-4", "10.00")).compose(b -> issue("poison-1", "10.00"))
+        .compose(issued -> db().query("ALTER TABLE notification_inbox ADD CONSTRAINT poisoned "
+            + "CHECK (bill_id <> 'poison-1')").execute())
+        .compose(poisoned -> submitTogether(batcher, List.of(
+            notification("ok-1", BillStatus.PAID, "10.00"),
+            notification("ok-2", BillStatus.PAID, "10.00"),
+            notification("poison-1", BillStatus.PAID, "10.00"),
+            notification("ok-3", BillStatus.REJECTED, "10.00"),
+            notification("ok-4", BillStatus.PAID, "10.00"))))
+        .compose(outcomes -> {
+          ctx.verify(() -> {
+            assertThat(outcomes).extracting(Future::succeeded).containsExactly(true, true, false, true, true);
+            assertThat(outcomes).filteredOn(Future::succeeded).extracting(Future::result).containsOnly(Verdict.APPLIED);
+            assertThat(batchSizes().count()).isEqualTo(1);
+            assertThat(batchSizes().totalAmount()).isEqualTo(5);
+            assertThat(registry.get("qiwi.notifications.batch.fallbacks").counter().count()).isEqualTo(1);
+          });
+          return Future.all(statusOf("ok-1"), statusOf("ok-3"), statusOf("poison-1"), events("poison-1"),
+              count("SELECT count(*) FROM notification_inbox"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<String>resultAt(0)).isEqualTo("paid");
+          assertThat(seen.<String>resultAt(1)).isEqualTo("rejected");
+          assertThat(seen.<String>resultAt(2)).as("the refused row's transition rolled back with it").isEqualTo("waiting");
+          assertThat(seen.<List<String>>resultAt(3)).containsExactly("bill.waiting");
+          assertThat(seen.<Long>resultAt(4)).isEqualTo(4);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("copies, a disagreeing amount, an unknown bill and a late status in one batch each get their own verdict")
+  void verdictsWithinOneBatch(VertxTestContext ctx) {
+    IngestBatcher batcher = batcher(Duration.ofSeconds(60), 6);
+    issue("mixed-1", "10.00")
+        .compose(issued -> submitTogether(batcher, List.of(
+            notification("mixed-1", BillStatus.PAID, "10.00"),
+            notification("mixed-1", BillStatus.PAID, "10.00"),
+            notification("mixed-1", BillStatus.PAID, "11.00"),
+            notification("ghost-9", BillStatus.PAID, "10.00"),
+            notification("mixed-1", BillStatus.EXPIRED, "10.00"),
+            notification("mixed-1", BillStatus.WAITING, "10.00"))))
+        .compose(outcomes -> {
+          ctx.verify(() -> {
+            assertThat(outcomes).extracting(Future::result).containsExactly(Verdict.APPLIED, Verdict.DUPLICATE,
+                Verdict.MISMATCH, Verdict.UNKNOWN_BILL, Verdict.STALE, Verdict.STALE);
+            assertThat(batchSizes().count()).isEqualTo(1);
+          });
+          return Future.all(events("mixed-1"), verdicts("mixed-1"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<List<String>>resultAt(0)).containsExactly("bill.waiting", "bill.paid");
+          assertThat(seen.<List<String>>resultAt(1))
+              .containsExactly("applied", "duplicate", "mismatch", "stale", "stale");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("notifications still gathering when the verticle stops are committed by the drain, not left to their window")
+  void drainCommitsWhatIsGathered(VertxTestContext ctx) {
+    IngestBatcher batcher = batcher(Duration.ofHours(1), 64);
+    Promise<List<Future<Verdict>>> drained = Promise.promise();
+    issue("drain-1", "10.00").compose(b -> issue("drain-2", "10.00"))
+        .compose(issued -> {
+          loop.runOnContext(v -> {
+            List<Future<Verdict>> outcomes = List.of(
+                batcher.submit(notification("drain-1", BillStatus.PAID, "10.00")),
+                batcher.submit(notification("drain-2", BillStatus.UNPAID, "10.00")));
+            batcher.drain().onComplete(done -> drained.complete(outcomes));
+          });
+          return drained.future();
+        })
+        .compose(outcomes -> {
+          ctx.verify(() -> assertThat(outcomes).extracting(Future::result).containsExactly(Verdict.APPLIED, Verdict.APPLIED));
+          return Future.all(statusOf("drain-1"), statusOf("drain-2"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<String>resultAt(0)).isEqualTo("paid");
+          assertThat(seen.<String>resultAt(1)).isEqualTo("unpaid");
+          ctx.completeNow();
+        })));
+  }
+}
