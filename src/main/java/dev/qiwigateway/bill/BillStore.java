@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,10 +26,11 @@ public final class BillStore {
   private static final String BY_ID = "SELECT " + Bill.COLUMNS + " FROM bill WHERE bill_id = $1";
   private static final String ISSUED_OF_MERCHANT = "SELECT " + Bill.COLUMNS
       + " FROM bill WHERE bill_id = $1 AND merchant_id = $2 AND issue_state = 'issued'";
+  // least(next_poll_at, ...): a bill QIWI already notified us about (checkOnceIssued) is checked at once.
   private static final String MARK_ISSUED = "UPDATE bill SET issue_state = 'issued', status = $2, "
       + "status_changed_at = CASE WHEN $2 <> 'waiting' THEN now() END, qiwi_checked_at = now(), updated_at = now(), "
       + "next_poll_at = CASE WHEN $2 = 'waiting' "
-      + "THEN least(now() + $3::int * interval '1 millisecond', expires_at) END "
+      + "THEN least(next_poll_at, now() + $3::int * interval '1 millisecond', expires_at) END "
       + "WHERE bill_id = $1 AND issue_state = 'pending' RETURNING " + Bill.COLUMNS;
   private static final String MARK_REFUSED =
       "UPDATE bill SET issue_state = 'refused', updated_at = now() WHERE bill_id = $1 AND issue_state = 'pending'";
@@ -36,6 +38,9 @@ public final class BillStore {
       + "qiwi_checked_at = now(), updated_at = now(), next_poll_at = NULL "
       + "WHERE bill_id = $1 AND status = 'waiting' AND issue_state = 'issued' AND $2 <> 'waiting' "
       + "RETURNING " + Bill.COLUMNS;
+  /** See {@link #checkOnceIssued}; MARK_ISSUED's least() keeps that earlier check (and skips the usual NULL). */
+  private static final String CHECK_ONCE_ISSUED = "UPDATE bill SET next_poll_at = now() "
+      + "WHERE bill_id = ANY($1) AND issue_state = 'pending'";
   private static final String TOUCH_CHECKED = "UPDATE bill SET qiwi_checked_at = now() WHERE bill_id = $1";
 
   /** The poller's default first check after issue (PollerSettings, POLL_BILL_FIRST_DELAY_MS). */
@@ -83,6 +88,20 @@ public final class BillStore {
         .map(BillStore::first)
         .compose(issued -> issued.isEmpty() ? Future.succeededFuture(issued)
             : announce(tx, issued.get()).map(issued));
+  }
+
+  /**
+   * QIWI notified us about bills whose issue we have not confirmed yet (the PUT's answer is still on its
+   * way, or its handler died): their first status check comes as soon as the issue is recorded, not
+   * after the usual first delay, so a payment that raced the issue is learnt promptly. Bills not pending
+   * (unknown, issued, refused) are left alone. In the caller's transaction.
+   */
+  public Future<Void> checkOnceIssued(SqlClient tx, List<String> billIds) {
+    if (billIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(CHECK_ONCE_ISSUED).execute(Tuple.tuple().addArrayOfString(billIds.toArray(String[]::new)))
+        .mapEmpty();
   }
 
   Future<Void> markRefused(SqlClient tx, String billId) {

@@ -20,7 +20,9 @@ import java.util.stream.IntStream;
 /**
  * Writes a batch of notifications in one transaction: lock the bills they name (sorted, so two
  * batches never deadlock), decide every verdict, move bills through the arbiter (status + event),
- * and record one inbox row per notification. Either all of it commits or none of it does.
+ * and record one inbox row per notification; a notification about a bill whose issue is not yet
+ * confirmed here also brings that bill's first status check forward. Either all of it commits or none
+ * of it does.
  */
 final class NotificationInbox {
 
@@ -60,6 +62,7 @@ final class NotificationInbox {
         .map(NotificationInbox::snapshots)
         .map(snapshots -> VerdictRules.decide(sorted, snapshots))
         .compose(decisions -> applyTransitions(tx, decisions)
+            .compose(v -> bills.checkOnceIssued(tx, unknownBills(decisions)))
             .compose(v -> insertRows(tx, decisions))
             .map(decisions));
   }
@@ -74,6 +77,15 @@ final class NotificationInbox {
                     "bill " + decision.notification().billId() + " did not move although locked as waiting"))))
         .toList();
     return Future.all(moves).mapEmpty();
+  }
+
+  /** Bills QIWI knows and we do not (yet): any of them still being issued here is checked once issued. */
+  private static List<String> unknownBills(List<Decision> decisions) {
+    return decisions.stream()
+        .filter(decision -> decision.verdict() == Verdict.UNKNOWN_BILL)
+        .map(decision -> decision.notification().billId())
+        .distinct()
+        .toList();
   }
 
   private static Future<Void> insertRows(SqlConnection tx, List<Decision> decisions) {
