@@ -1,5 +1,6 @@
 package dev.qiwigateway.acceptance;
 
+import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,9 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class MarketplaceReceiver {
 
-  /** 32 distinctive bytes as whsec_ + base64, the form a marketplace configures. */
-  static final String SECRET = "whsec_" + Base64.getEncoder()
-      .encodeToString("leak-canary-webhook-signing-key!".getBytes(StandardCharsets.US_ASCII));
+  static final String SECRET = TestSecrets.WEBHOOK_SECRET;
   private static final long TOLERANCE_SECONDS = 300;
 
   /** One delivery as it arrived; {@code signed} says whether its signature verified. */

@@ -1,8 +1,7 @@
 package dev.qiwigateway.acceptance;
 
 import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
-import dev.qiwigateway.testing.TestSecrets;
+import dev.qiwigateway.testing.QiwiNotifications;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,17 +29,7 @@ final class QiwiNotifier {
 
   /** The fields of a notification about one of the shop's bills, as QIWI sends them. */
   static Map<String, String> fields(String billId, String status, String amount) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("prv_id", TestSecrets.PRV_ID);
-    fields.put("bill_id", billId);
-    fields.put("status", status);
-    fields.put("error", "0");
-    fields.put("amount", amount);
-    fields.put("phone", "tel:+79161234567");
-    fields.put("currency", "RUB");
-    fields.put("comment", "Order " + billId);
-    fields.put("version", "1");
-    return fields;
+    return QiwiNotifications.restV3(billId, status, amount);
   }
 
   static String body(Map<String, String> fields) {
@@ -49,7 +37,7 @@ final class QiwiNotifier {
   }
 
   static String signature(Map<String, String> fields) {
-    return NotificationSignature.restV3(TestSecrets.credentials().secretKey(), fields);
+    return QiwiNotifications.restV3Signature(fields);
   }
 
   Future<HttpResponse<Buffer>> send(String billId, String status, String amount) {

@@ -1,13 +1,11 @@
 package dev.qiwigateway.faults;
 
 import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
-import dev.qiwigateway.testing.TestSecrets;
+import dev.qiwigateway.testing.QiwiNotifications;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,17 +19,7 @@ record PaidNotification(String billId, String amount) {
   private static final long ANSWER_LIMIT_MS = 30_000;
 
   Map<String, String> fields() {
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("prv_id", TestSecrets.PRV_ID);
-    fields.put("bill_id", billId);
-    fields.put("status", "paid");
-    fields.put("error", "0");
-    fields.put("amount", amount);
-    fields.put("phone", "tel:+79161234567");
-    fields.put("currency", "RUB");
-    fields.put("comment", "Order " + billId);
-    fields.put("version", "1");
-    return fields;
+    return QiwiNotifications.restV3(billId, "paid", amount);
   }
 
   Future<HttpResponse<Buffer>> sendTo(WebClient http, int port) {
@@ -39,7 +27,7 @@ record PaidNotification(String billId, String amount) {
     return http.post(port, "127.0.0.1", PATH)
         .timeout(ANSWER_LIMIT_MS)
         .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-        .putHeader("X-Api-Signature", NotificationSignature.restV3(TestSecrets.credentials().secretKey(), fields))
+        .putHeader("X-Api-Signature", QiwiNotifications.restV3Signature(fields))
         .sendBuffer(Buffer.buffer(FormCodec.encode(fields)));
   }
 

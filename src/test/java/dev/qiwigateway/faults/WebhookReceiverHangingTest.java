@@ -13,8 +13,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,8 +45,7 @@ class WebhookReceiverHangingTest {
     receiver.start()
         .compose(listening -> GatewayHarness.start(GatewayHarness.settings(getClass().getSimpleName())
             .put("WEBHOOK_URL", listening.url())
-            .put("WEBHOOK_SECRET", "whsec_" + Base64.getEncoder()
-                .encodeToString(TestSecrets.WEBHOOK_KEY.getBytes(StandardCharsets.US_ASCII)))
+            .put("WEBHOOK_SECRET", TestSecrets.WEBHOOK_SECRET)
             .put("WEBHOOK_TIMEOUT_MS", Integer.toString(TIMEOUT_MS))
             .put("WEBHOOK_POLL_MS", "20")
             .put("WEBHOOK_RETRY_BASE_MS", "20")

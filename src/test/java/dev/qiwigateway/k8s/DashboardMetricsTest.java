@@ -2,8 +2,8 @@ package dev.qiwigateway.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.testing.GatewayHarness;
 import dev.qiwigateway.testing.GatewayHarness.TestGateway;
+import dev.qiwigateway.testing.GatewayHarness;
 import dev.qiwigateway.testing.MerchantApi;
 import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.Vertx;
@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +48,7 @@ class DashboardMetricsTest {
   void startGatewayWithWebhooks(VertxTestContext ctx) {
     JsonObject settings = GatewayHarness.settings("dashboard_metrics")
         .put("WEBHOOK_URL", "http://127.0.0.1:9/hooks")
-        .put("WEBHOOK_SECRET", "whsec_" + Base64.getEncoder().encodeToString(
-            TestSecrets.WEBHOOK_KEY.getBytes(StandardCharsets.UTF_8)));
+        .put("WEBHOOK_SECRET", TestSecrets.WEBHOOK_SECRET);
     GatewayHarness.start(settings).onComplete(ctx.succeeding(started -> {
       gateway = started;
       ctx.completeNow();

@@ -3,6 +3,7 @@ package dev.qiwigateway.notification;
 import dev.qiwigateway.qiwi.FormCodec;
 import dev.qiwigateway.qiwi.NotificationSignature;
 import dev.qiwigateway.qiwi.QiwiCredentials;
+import dev.qiwigateway.testing.QiwiNotifications;
 import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,17 +40,7 @@ final class QiwiSender {
 
   /** rest-v3 fields of a notification about one of our bills, as the sandbox would send them. */
   static Map<String, String> restV3(String billId, String status, String amount) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("prv_id", TestSecrets.PRV_ID);
-    fields.put("bill_id", billId);
-    fields.put("status", status);
-    fields.put("error", "0");
-    fields.put("amount", amount);
-    fields.put("phone", "tel:+79161234567");
-    fields.put("currency", "RUB");
-    fields.put("comment", "Order " + billId);
-    fields.put("version", "1");
-    return fields;
+    return QiwiNotifications.restV3(billId, status, amount);
   }
 
   /** pull-v2 fields of a notification about one of our bills. */

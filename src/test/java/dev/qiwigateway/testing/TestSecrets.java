@@ -18,6 +18,9 @@ public final class TestSecrets {
   public static final String PG_PASSWORD = "leak-canary-pg-pass-c41b";
   /** The webhook tests' signing key (their WEBHOOK_SECRET is whsec_ + base64 of it). */
   public static final String WEBHOOK_KEY = "leak-canary-webhook-signing-key!";
+  /** WEBHOOK_SECRET for {@link #WEBHOOK_KEY}: whsec_ + base64, the form a marketplace configures. */
+  public static final String WEBHOOK_SECRET = "whsec_"
+      + java.util.Base64.getEncoder().encodeToString(WEBHOOK_KEY.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   private TestSecrets() {
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.qiwigateway.testing.GatewayHarness;
 import dev.qiwigateway.testing.MerchantApi;
 import dev.qiwigateway.testing.SandboxAdmin;
+import dev.qiwigateway.testing.TestSecrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -13,8 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,9 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class WebhookTestBase extends ReceiverTestBase {
 
-  /** 32 distinctive bytes: whsec_ + base64, as a marketplace would configure it. */
-  static final String SECRET = "whsec_" + Base64.getEncoder()
-      .encodeToString("leak-canary-webhook-signing-key!".getBytes(StandardCharsets.US_ASCII));
+  static final String SECRET = TestSecrets.WEBHOOK_SECRET;
   private static final long EVENTUALLY_LIMIT_MS = 20_000;
 
   protected GatewayHarness.TestGateway gateway;
