@@ -198,10 +198,15 @@ public final class GatewayApp {
   private record ApiDeployment(String deployment, int port) {
   }
 
+  /** How many API verticles a gateway runs: one per event loop. */
+  public static int apiInstances() {
+    return Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+  }
+
   /** One instance per event loop; Vert.x shares the listening socket among them (port 0 included). */
   private Future<ApiDeployment> deployApi() {
     List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
-    int count = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    int count = apiInstances();
     return vertx.deployVerticle(() -> {
       ApiVerticle instance = new ApiVerticle(services);
       instances.add(instance);

@@ -151,8 +151,8 @@ public final class RefundLedger {
   }
 
   private static Future<Void> announce(SqlClient tx, Refund refund) {
-    return EventStore.append(tx, refund.merchantId(), Refund.eventType(refund.status()), refund.billId(),
-        refund.refundId(), refund.toJson()).mapEmpty();
+    return EventStore.append(tx, new EventStore.Draft(refund.merchantId(), Refund.eventType(refund.status()),
+        refund.billId(), refund.refundId(), refund.toJson())).mapEmpty();
   }
 
   private static Optional<Refund> first(RowSet<Row> rows) {

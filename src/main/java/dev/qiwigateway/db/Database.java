@@ -26,7 +26,13 @@ public final class Database {
         .setName(POOL_NAME)
         .setMaxSize(settings.poolSize())
         .setMaxWaitQueueSize(10_000)
-        .setConnectionTimeout(5)
+        // No wait limit for a pooled connection: in vertx-sql-client 5.0.7 a waiter whose limit expires
+        // just as a connection is handed to it loses that connection for good ("Promise already
+        // completed" in SqlConnectionPool$PoolRequest, fixed upstream by eclipse-vertx/vertx-sql-client
+        // PR 1620). Under a burst the pool then shrank to nothing and the gateway stopped answering;
+        // measured with loadtest/run-benchmark.sh. Work is bounded instead by the wait-queue size and
+        // by the ingest batcher's share of the pool (notification.IngestBatcher).
+        .setConnectionTimeout(0)
         .setIdleTimeout(60);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }

@@ -17,12 +17,52 @@ import org.slf4j.LoggerFactory;
  * completes with its own verdict once that transaction has committed. If the batch transaction
  * fails, its rows are retried one transaction each, so one bad row fails only itself.
  *
+ * <p>At most {@code maxInFlight} transactions of one batcher are open at a time. While they are,
+ * new notifications keep gathering and are written as soon as one commits: under load the batches
+ * grow instead of the queue for pool connections, so each commit carries more rows and the batcher
+ * never holds more connections than its share of the pool.
+ *
+ * <p>At most {@code maxWaiting} notifications wait for a transaction. Beyond that the gateway is
+ * past what it can commit, and a longer queue would only make every answer later until QIWI gives
+ * up on all of them: a new notification is refused at once ({@link Overloaded}, answered 13, which
+ * QIWI resends later), and those already queued keep their latency.
+ *
  * <p>Confined to the event loop of the verticle that created it: no locks, every method is called there.
  */
 final class IngestBatcher {
 
   static final Duration DEFAULT_WINDOW = Duration.ofMillis(2);
   static final int DEFAULT_MAX_ROWS = 64;
+  static final int DEFAULT_MAX_WAITING = 512;
+  static final int UNLIMITED = Integer.MAX_VALUE;
+
+  /**
+   * How the batcher gathers (see the class comment).
+   *
+   * @param window      how long the first notification of a batch waits for company
+   * @param maxRows     rows per transaction
+   * @param maxInFlight transactions open at once; UNLIMITED leaves it to the pool's wait queue
+   * @param maxWaiting  notifications waiting for a transaction before new ones are refused
+   */
+  record Limits(Duration window, int maxRows, int maxInFlight, int maxWaiting) {
+    Limits {
+      if (window.isNegative() || maxRows < 1 || maxInFlight < 1 || maxWaiting < 1) {
+        throw new IllegalArgumentException("ingest limits must be positive");
+      }
+    }
+
+    /** A window and a batch size; no limit on transactions or waiting notifications. */
+    static Limits of(Duration window, int maxRows) {
+      return new Limits(window, maxRows, UNLIMITED, UNLIMITED);
+    }
+  }
+
+  /** The refusal of a notification that arrived while the queue was full; QIWI will deliver it again. */
+  static final class Overloaded extends RuntimeException {
+    Overloaded() {
+      super("notification ingest queue full", null, false, false);
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestBatcher.class);
 
@@ -34,27 +74,38 @@ final class IngestBatcher {
   private final NotificationMetrics metrics;
   private final long windowMs;
   private final int maxRows;
+  private final int maxInFlight;
+  private final int maxWaiting;
   private final Set<Future<Void>> inFlight = new HashSet<>();
   private List<Pending> pending = new ArrayList<>();
   private long timer = -1;
   /** Set when the verticle stops: nothing waits for a window any more. */
   private boolean eager;
 
-  IngestBatcher(Vertx vertx, NotificationInbox inbox, NotificationMetrics metrics, Duration window, int maxRows) {
+  IngestBatcher(Vertx vertx, NotificationInbox inbox, NotificationMetrics metrics, Limits limits) {
     this.vertx = vertx;
     this.inbox = inbox;
     this.metrics = metrics;
-    this.windowMs = Math.max(1, window.toMillis());
-    this.maxRows = maxRows;
+    this.windowMs = Math.max(1, limits.window().toMillis());
+    this.maxRows = limits.maxRows();
+    this.maxInFlight = limits.maxInFlight();
+    this.maxWaiting = limits.maxWaiting();
   }
 
-  /** Completes with the notification's committed verdict, or fails when it could not be committed. */
+  /**
+   * Completes with the notification's committed verdict, or fails when it could not be committed
+   * ({@link Overloaded} at once when too many wait already).
+   */
   Future<Verdict> submit(QiwiNotification notification) {
+    if (!eager && pending.size() >= maxWaiting) {
+      metrics.shed();
+      return Future.failedFuture(new Overloaded());
+    }
     Promise<Verdict> verdict = Promise.promise();
     pending.add(new Pending(notification, verdict));
     if (eager || pending.size() >= maxRows) {
       flush();
-    } else if (timer < 0) {
+    } else if (timer < 0 && inFlight.size() < maxInFlight) {
       timer = vertx.setTimer(windowMs, id -> {
         timer = -1;
         flush();
@@ -75,20 +126,33 @@ final class IngestBatcher {
     return Future.join(new ArrayList<>(inFlight)).mapEmpty();
   }
 
+  /**
+   * Writes what is gathered, {@code maxRows} per transaction, in as many transactions as the limit
+   * allows now; the rest waits for the next commit. Stopping ignores the limit: nothing may be left behind.
+   */
   private void flush() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-    if (pending.isEmpty()) {
-      return;
+    while (!pending.isEmpty() && (eager || inFlight.size() < maxInFlight)) {
+      List<Pending> batch;
+      if (pending.size() <= maxRows) {
+        batch = pending;
+        pending = new ArrayList<>();
+      } else {
+        batch = new ArrayList<>(pending.subList(0, maxRows));
+        pending = new ArrayList<>(pending.subList(maxRows, pending.size()));
+      }
+      metrics.batch(batch.size());
+      Future<Void> written = write(batch);
+      inFlight.add(written);
+      // These rows already waited for a transaction to finish; a window on top would only add latency.
+      written.onComplete(done -> {
+        inFlight.remove(written);
+        flush();
+      });
     }
-    List<Pending> batch = pending;
-    pending = new ArrayList<>();
-    metrics.batch(batch.size());
-    Future<Void> written = write(batch);
-    inFlight.add(written);
-    written.onComplete(done -> inFlight.remove(written));
   }
 
   private Future<Void> write(List<Pending> batch) {

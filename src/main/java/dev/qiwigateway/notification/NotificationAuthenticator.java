@@ -7,14 +7,22 @@ import dev.qiwigateway.qiwi.NotifyAuthMode;
 import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.qiwi.QiwiDialect;
 import io.vertx.core.MultiMap;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Decides whether a notification comes from QIWI (qiwi-protocol.md §4): the optional source
  * allow-list first, then the dialect's credential, compared in constant time. The source is the TCP
  * peer; forwarding headers are not trusted, as anyone can write them.
+ *
+ * <p>One per API verticle, used only on its event loop: it keeps its HMAC keyed once instead of
+ * looking up and keying a new one per notification (measured at a few percent of the endpoint's CPU).
  */
 final class NotificationAuthenticator {
 
@@ -26,6 +34,7 @@ final class NotificationAuthenticator {
   private final QiwiCredentials credentials;
   private final List<IpRange> allowed;
   private final String expectedBasic;
+  private Mac signer;
 
   NotificationAuthenticator(QiwiSettings settings) {
     this.dialect = settings.dialect();
@@ -54,12 +63,28 @@ final class NotificationAuthenticator {
     if (presented == null) {
       return false;
     }
-    String expected = switch (dialect) {
-      case REST_V3 -> NotificationSignature.restV3(credentials.secretKey(), fields);
-      case PULL_V2 -> credentials.notifyPassword() == null ? null
-          : NotificationSignature.pullV2(credentials.notifyPassword(), fields);
+    String signed = switch (dialect) {
+      case REST_V3 -> NotificationSignature.restV3SignedString(fields);
+      case PULL_V2 -> credentials.notifyPassword() == null ? null : NotificationSignature.pullV2SignedString(fields);
     };
+    String expected = signed == null ? null
+        : Base64.getEncoder().encodeToString(signer().doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     return NotificationSignature.constantTimeEquals(presented.trim(), expected);
+  }
+
+  /** rest-v3: HMAC-SHA256 keyed with SECRET_KEY; pull-v2: HMAC-SHA1 keyed with the notification password. */
+  private Mac signer() {
+    if (signer == null) {
+      String algorithm = dialect == QiwiDialect.REST_V3 ? "HmacSHA256" : "HmacSHA1";
+      String key = dialect == QiwiDialect.REST_V3 ? credentials.secretKey() : credentials.notifyPassword();
+      try {
+        signer = Mac.getInstance(algorithm);
+        signer.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), algorithm));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(algorithm + " unavailable", e);
+      }
+    }
+    return signer;
   }
 
   /** The scheme name is case-insensitive (RFC 9110); the credentials are not. */

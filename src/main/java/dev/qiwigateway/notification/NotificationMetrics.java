@@ -19,6 +19,7 @@ final class NotificationMetrics {
   private final Map<NotificationAnswer, Counter> refused = new EnumMap<>(NotificationAnswer.class);
   private final Map<Verdict, Counter> verdicts = new EnumMap<>(Verdict.class);
   private final Counter fallbacks;
+  private final Counter shed;
   private final DistributionSummary batchSize;
 
   NotificationMetrics(MeterRegistry registry) {
@@ -43,6 +44,8 @@ final class NotificationMetrics {
         "Notifications of a bill the gateway does not know (yet)"));
     fallbacks = counter(registry, "qiwi.notifications.batch.fallbacks",
         "Ingest batches that failed and were retried row by row");
+    shed = counter(registry, "qiwi.notifications.shed",
+        "Notifications refused with 13 because too many waited for a transaction (QIWI resends them)");
     batchSize = DistributionSummary.builder(BATCH_SIZE)
         .description("Notifications written per ingest transaction")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
@@ -78,5 +81,9 @@ final class NotificationMetrics {
 
   void fallback() {
     fallbacks.increment();
+  }
+
+  void shed() {
+    shed.increment();
   }
 }

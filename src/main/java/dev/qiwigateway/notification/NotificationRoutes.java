@@ -1,5 +1,6 @@
 package dev.qiwigateway.notification;
 
+import dev.qiwigateway.GatewayApp;
 import dev.qiwigateway.GatewayServices;
 import dev.qiwigateway.config.QiwiSettings;
 import dev.qiwigateway.notification.NotificationReader.Form;
@@ -44,9 +45,20 @@ public final class NotificationRoutes {
   /** Call from the verticle's start(): the batcher's timers belong to the calling event loop. */
   public static NotificationRoutes create(Vertx vertx, GatewayServices services) {
     NotificationMetrics metrics = new NotificationMetrics(services.registry());
+    IngestBatcher.Limits limits = new IngestBatcher.Limits(IngestBatcher.DEFAULT_WINDOW, IngestBatcher.DEFAULT_MAX_ROWS,
+        transactionsPerLoop(services.config().database().poolSize(), GatewayApp.apiInstances()),
+        IngestBatcher.DEFAULT_MAX_WAITING);
     IngestBatcher batcher = new IngestBatcher(vertx, new NotificationInbox(services.pool(), services.bills()), metrics,
-        IngestBatcher.DEFAULT_WINDOW, IngestBatcher.DEFAULT_MAX_ROWS);
+        limits);
     return new NotificationRoutes(services.config().qiwi(), metrics, batcher);
+  }
+
+  /**
+   * Each API verticle's batcher keeps at most its share of the pool busy; what arrives meanwhile joins
+   * the next batch. The merchant API and the background tasks borrow the same connections between commits.
+   */
+  static int transactionsPerLoop(int poolSize, int apiInstances) {
+    return Math.max(1, poolSize / Math.max(1, apiInstances));
   }
 
   /** The route's own failure handler turns body failures (over 64 KiB, unreadable) into the protocol's 5. */

@@ -121,7 +121,8 @@ class EventFeedTest extends GatewayTestBase {
     issue("late-1")
         .compose(v -> feedUntil(vertx, api, 1))
         .compose(seen -> db().getConnection().compose(conn -> conn.begin().compose(tx ->
-            EventStore.append(conn, "shop-1", "bill.expired", "late-1", null, new JsonObject().put("billId", "late-1"))
+            EventStore.append(conn, new EventStore.Draft("shop-1", "bill.expired", "late-1", null,
+                    new JsonObject().put("billId", "late-1")))
                 .compose(late -> issue("late-2"))
                 .compose(v -> api.get("/v1/events?after=" + seen.get(0).getString("id")))
                 .compose(whileOpen -> {

@@ -34,8 +34,12 @@ class IngestBatcherTest extends NotificationTestBase {
   }
 
   private IngestBatcher batcher(Duration window, int maxRows) {
+    return batcher(IngestBatcher.Limits.of(window, maxRows));
+  }
+
+  private IngestBatcher batcher(IngestBatcher.Limits limits) {
     return new IngestBatcher(gateway.vertx(), new NotificationInbox(db(), gateway.running().services().bills()),
-        new NotificationMetrics(registry), window, maxRows);
+        new NotificationMetrics(registry), limits);
   }
 
   private static QiwiNotification notification(String billId, BillStatus status, String amount) {
@@ -113,6 +117,67 @@ class IngestBatcherTest extends NotificationTestBase {
           assertThat(seen.<List<String>>resultAt(0)).containsExactly("bill.waiting", "bill.paid");
           assertThat(seen.<List<String>>resultAt(1))
               .containsExactly("applied", "duplicate", "mismatch", "stale", "stale");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("notifications arriving while the batcher's one transaction is open share the next commit as soon as it ends")
+  void gathersWhileItsTransactionIsOpen(VertxTestContext ctx) {
+    IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofHours(1), 3, 1, IngestBatcher.UNLIMITED));
+    issue("busy-1", "10.00").compose(b -> issue("busy-2", "10.00")).compose(b -> issue("busy-3", "10.00"))
+        .compose(b -> issue("busy-4", "10.00")).compose(b -> issue("busy-5", "10.00"))
+        // Three fill the first batch; the other two arrive while it is being written, and no window
+        // (an hour here) may hold them back once it has committed.
+        .compose(issued -> submitTogether(batcher, List.of(
+            notification("busy-1", BillStatus.PAID, "10.00"),
+            notification("busy-2", BillStatus.PAID, "10.00"),
+            notification("busy-3", BillStatus.PAID, "10.00"),
+            notification("busy-4", BillStatus.REJECTED, "10.00"),
+            notification("busy-5", BillStatus.PAID, "10.00"))))
+        .compose(outcomes -> {
+          ctx.verify(() -> {
+            assertThat(outcomes).extracting(Future::result).containsOnly(Verdict.APPLIED);
+            assertThat(batchSizes().count()).as("transactions").isEqualTo(2);
+            assertThat(batchSizes().max()).isEqualTo(3);
+            assertThat(batchSizes().totalAmount()).isEqualTo(5);
+          });
+          return Future.all(statusOf("busy-4"), statusOf("busy-5"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<String>resultAt(0)).isEqualTo("rejected");
+          assertThat(seen.<String>resultAt(1)).isEqualTo("paid");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("when more notifications wait than the queue holds, the next one is refused at once and the queued ones still commit")
+  void refusesBeyondTheQueue(VertxTestContext ctx) {
+    IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofHours(1), 2, 1, 3));
+    issue("full-1", "10.00").compose(b -> issue("full-2", "10.00")).compose(b -> issue("full-3", "10.00"))
+        .compose(b -> issue("full-4", "10.00")).compose(b -> issue("full-5", "10.00"))
+        .compose(b -> issue("full-6", "10.00"))
+        // Two fill the one transaction; three wait for it, which is all the queue holds; the sixth is refused.
+        .compose(issued -> submitTogether(batcher, List.of(
+            notification("full-1", BillStatus.PAID, "10.00"),
+            notification("full-2", BillStatus.PAID, "10.00"),
+            notification("full-3", BillStatus.PAID, "10.00"),
+            notification("full-4", BillStatus.PAID, "10.00"),
+            notification("full-5", BillStatus.PAID, "10.00"),
+            notification("full-6", BillStatus.PAID, "10.00"))))
+        .compose(outcomes -> {
+          ctx.verify(() -> {
+            assertThat(outcomes).extracting(Future::succeeded).containsExactly(true, true, true, true, true, false);
+            assertThat(outcomes.get(5).cause()).isInstanceOf(IngestBatcher.Overloaded.class);
+            assertThat(registry.get("qiwi.notifications.shed").counter().count()).isEqualTo(1);
+          });
+          return Future.all(statusOf("full-5"), statusOf("full-6"), verdicts("full-6"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<String>resultAt(0)).isEqualTo("paid");
+          assertThat(seen.<String>resultAt(1)).as("the refused one is left for QIWI's next delivery").isEqualTo("waiting");
+          assertThat(seen.<List<String>>resultAt(2)).isEmpty();
           ctx.completeNow();
         })));
   }

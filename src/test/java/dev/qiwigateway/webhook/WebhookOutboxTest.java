@@ -172,8 +172,8 @@ class WebhookOutboxTest {
   @Test
   @DisplayName("no event is leased while an older transaction that may still add events is open")
   void horizonHoldsBackLaterTransactions(VertxTestContext ctx) {
-    pool.getConnection().compose(conn -> conn.begin().compose(tx -> EventStore.append(conn, "shop-1", "bill.waiting",
-            "c", null, new JsonObject().put("billId", "c"))
+    EventStore.Draft older = new EventStore.Draft("shop-1", "bill.waiting", "c", null, new JsonObject().put("billId", "c"));
+    pool.getConnection().compose(conn -> conn.begin().compose(tx -> EventStore.append(conn, older)
         .compose(late -> append("d", "bill.waiting")
             .compose(early -> first.lease(10, LEASE))
             .compose(none -> {
@@ -203,8 +203,8 @@ class WebhookOutboxTest {
   }
 
   private Future<JsonObject> append(String billId, String type) {
-    return pool.withTransaction(tx -> EventStore.append(tx, "shop-1", type, billId, null,
-        new JsonObject().put("billId", billId).put("status", type.substring("bill.".length()))));
+    return pool.withTransaction(tx -> EventStore.append(tx, new EventStore.Draft("shop-1", type, billId, null,
+        new JsonObject().put("billId", billId).put("status", type.substring("bill.".length())))));
   }
 
   private static String id(JsonObject event) {
