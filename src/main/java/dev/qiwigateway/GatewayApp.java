@@ -151,8 +151,9 @@ public final class GatewayApp {
         .setUserAgent("qiwi-gateway")
         .setKeepAlive(true)
         .setConnectTimeout((int) Math.min(qiwi.timeoutMs(), Integer.MAX_VALUE)));
+    ResilienceSettings resilience = ResilienceSettings.defaults(qiwi.breakerOpenMs(), qiwi.timeoutMs());
     ResilientCallGuard guard = new ResilientCallGuard(vertx,
-        ResilienceSettings.defaults(qiwi.breakerOpenMs(), qiwi.timeoutMs()), registry);
+        resilience.withRateLimit(qiwi.callsPerSecond(), resilience.rateLimitMaxWait()), registry);
     return new QiwiClient(http, new QiwiClientSettings(qiwi.baseUrl(), qiwi.dialect(), qiwi.credentials(),
         qiwi.timeoutMs()), guard, registry);
   }

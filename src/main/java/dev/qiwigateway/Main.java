@@ -3,6 +3,7 @@ package dev.qiwigateway;
 import dev.qiwigateway.config.ConfigException;
 import dev.qiwigateway.config.ConfigLoader;
 import dev.qiwigateway.ops.GatewayMetrics;
+import dev.qiwigateway.ops.LogFlush;
 import dev.qiwigateway.sandbox.SandboxMain;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -60,6 +61,8 @@ public final class Main {
           .get(drainMillis + 10_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.atWarn().setCause(e).log("shutdown did not finish cleanly");
+    } finally {
+      LogFlush.beforeExit();
     }
   }
 
@@ -72,6 +75,9 @@ public final class Main {
       LOG.atError().setCause(cause).log("qiwi-gateway failed to start");
       exitCode = 1;
     }
-    vertx.close().onComplete(ignored -> new Thread(() -> System.exit(exitCode), "gateway-exit").start());
+    vertx.close().onComplete(ignored -> new Thread(() -> {
+      LogFlush.beforeExit();
+      System.exit(exitCode);
+    }, "gateway-exit").start());
   }
 }

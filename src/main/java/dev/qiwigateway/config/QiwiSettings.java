@@ -21,7 +21,11 @@ public record QiwiSettings(
     List<IpRange> notifyAllowIps,
     long timeoutMs,
     long breakerOpenMs,
+    int callsPerSecond,
     String payUrl) {
+
+  /** QIWI calls a second this replica makes at most (API, poller and refreshes together). */
+  public static final int DEFAULT_CALLS_PER_SECOND = 50;
 
   public static final String PUBLIC_PAY_URL = "https://bill.qiwi.com/order/external/main.action";
 
@@ -48,12 +52,13 @@ public record QiwiSettings(
         allowList(in),
         in.integer("QIWI_TIMEOUT_MS", 5000, 100, 120_000),
         in.integer("QIWI_BREAKER_OPEN_MS", 30_000, 100, 3_600_000),
+        in.integer("QIWI_CALLS_PER_SECOND", DEFAULT_CALLS_PER_SECOND, 1, 10_000),
         payUrl);
   }
 
   public QiwiSettings withSandbox(String sandboxBaseUrl, String sandboxPayUrl) {
     return new QiwiSettings(sandboxBaseUrl, dialect, credentials, notifyAuth, notifyPath, notifyAllowIps, timeoutMs,
-        breakerOpenMs, payUrl == null ? sandboxPayUrl : payUrl);
+        breakerOpenMs, callsPerSecond, payUrl == null ? sandboxPayUrl : payUrl);
   }
 
   private static List<IpRange> allowList(SettingsReader in) {
@@ -94,6 +99,6 @@ public record QiwiSettings(
     return "{baseUrl=" + (baseUrl == null ? "sandbox" : baseUrl) + ", dialect=" + dialect
         + ", credentials=" + credentials + ", notifyAuth=" + notifyAuth.configName() + ", notifyPath=" + notifyPath
         + ", allowIps=" + notifyAllowIps.stream().map(IpRange::cidr).toList() + ", timeoutMs=" + timeoutMs
-        + ", breakerOpenMs=" + breakerOpenMs + ", payUrl=" + (payUrl == null ? "sandbox" : payUrl) + "}";
+        + ", breakerOpenMs=" + breakerOpenMs + ", callsPerSecond=" + callsPerSecond + ", payUrl=" + (payUrl == null ? "sandbox" : payUrl) + "}";
   }
 }

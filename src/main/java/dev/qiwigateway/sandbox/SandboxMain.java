@@ -1,5 +1,6 @@
 package dev.qiwigateway.sandbox;
 
+import dev.qiwigateway.ops.LogFlush;
 import io.vertx.core.Vertx;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ public final class SandboxMain {
       Throwable cause = failed.getCause() == null ? failed : failed.getCause();
       System.err.println("qiwi sandbox: cannot start on " + settings.host() + ":" + settings.port() + ": " + cause);
       vertx.close();
+      LogFlush.beforeExit();
       System.exit(1);
       return;
     }
@@ -47,6 +49,8 @@ public final class SandboxMain {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       System.err.println("qiwi sandbox: unclean stop: " + e);
+    } finally {
+      LogFlush.beforeExit();
     }
   }
 

@@ -84,6 +84,9 @@ class GatewayConfigTest {
     assertThat(config.qiwi().notifyAllowIps().get(0).contains("91.232.232.1")).isFalse();
     assertThat(config.merchantTokens().merchantFor("merchant-token-1")).contains("shop-1");
     assertThat(config.merchantTokens().merchantFor("merchant-token-2")).isEmpty();
+    assertThat(config.qiwi().callsPerSecond()).isEqualTo(QiwiSettings.DEFAULT_CALLS_PER_SECOND);
+    assertThat(GatewayConfig.from(prodSettings().put("QIWI_CALLS_PER_SECOND", "17")).qiwi().callsPerSecond())
+        .isEqualTo(17);
   }
 
   @Test
@@ -99,9 +102,11 @@ class GatewayConfigTest {
         .put("API_TOKENS", "shop-1:not-a-digest")
         .put("QIWI_NOTIFY_ALLOW_IPS", "91.232.230.0/33")
         .put("WEBHOOK_URL", "https://shop.example/hooks")
-        .put("WEBHOOK_SECRET", "whsec_dG9vLXNob3J0")));
+        .put("WEBHOOK_SECRET", "whsec_dG9vLXNob3J0")
+        .put("QIWI_CALLS_PER_SECOND", "0")));
     assertThat(String.join("\n", error.problems())).contains("PG_URL", "HTTP_PORT", "QIWI_DIALECT", "CURRENCIES",
-        "BILL_LIFETIME_MAX", "QIWI_BASE_URL", "API_TOKENS", "QIWI_NOTIFY_ALLOW_IPS", "WEBHOOK_SECRET");
+        "BILL_LIFETIME_MAX", "QIWI_BASE_URL", "API_TOKENS", "QIWI_NOTIFY_ALLOW_IPS", "WEBHOOK_SECRET",
+        "QIWI_CALLS_PER_SECOND");
   }
 
   @Test

@@ -18,5 +18,7 @@ public final class LogFormatProbe {
         .log("bill issue failed");
     LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline").info("netty chatter");
     LoggerFactory.getLogger("io.zonky.test.db.postgres.embedded.EmbeddedPostgres").info("postgres chatter");
+    // As Main does before it exits: the lines are still in the asynchronous appender's queue.
+    LogFlush.beforeExit();
   }
 }
