@@ -10,7 +10,7 @@
 #   LT_RATE=3000 LT_CHECKOUT_RATE=12 loadtest/run-report.sh
 #
 # Settings (environment): LT_RATE (notifications/s), LT_CHECKOUT_RATE=10 (checkouts/s; the gateway
-# limits QIWI calls to 50/s for the whole account, about 3 per checkout), LT_CHECKOUT_RAMP_SECONDS=10,
+# makes at most QIWI_CALLS_PER_SECOND=50 QIWI calls a second, about 3 per checkout), LT_CHECKOUT_RAMP_SECONDS=10,
 # LT_CHECKOUT_STEADY_SECONDS=40, LT_DIRECT_SANDBOX_PORT=18091, LT_RESULTS_DIR, plus those of
 # lib/loadtest-common.sh (storm stages, ports, pool size, ...). Exits 1 when it could not run.
 set -uo pipefail
@@ -145,7 +145,7 @@ Open model, ${LT_CHECKOUT_RAMP_SECONDS} s ramp then ${LT_CHECKOUT_STEADY_SECONDS
 $(checkout_rows "$LT_RUN_DIR/checkout-gateway" "$LT_RUN_DIR/checkout-direct")
 
 "await paid" through the gateway polls GET every 100 ms until QIWI's notification has been applied; its count is
-the number of polls. The gateway limits its QIWI calls to 50/s for the whole account (resilience defaults), about
+the number of polls. The gateway makes at most 50 QIWI calls a second (QIWI_CALLS_PER_SECOND, per replica), about
 3 per checkout: a higher checkout rate is answered 503 by design, not measured here.
 
 ## Gatling reports

@@ -10,9 +10,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -125,16 +128,10 @@ class IngestBatcherTest extends NotificationTestBase {
   @DisplayName("notifications arriving while the batcher's one transaction is open share the next commit as soon as it ends")
   void gathersWhileItsTransactionIsOpen(VertxTestContext ctx) {
     IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofHours(1), 3, 1, IngestBatcher.UNLIMITED));
-    issue("busy-1", "10.00").compose(b -> issue("busy-2", "10.00")).compose(b -> issue("busy-3", "10.00"))
-        .compose(b -> issue("busy-4", "10.00")).compose(b -> issue("busy-5", "10.00"))
-        // Three fill the first batch; the other two arrive while it is being written, and no window
-        // (an hour here) may hold them back once it has committed.
-        .compose(issued -> submitTogether(batcher, List.of(
-            notification("busy-1", BillStatus.PAID, "10.00"),
-            notification("busy-2", BillStatus.PAID, "10.00"),
-            notification("busy-3", BillStatus.PAID, "10.00"),
-            notification("busy-4", BillStatus.REJECTED, "10.00"),
-            notification("busy-5", BillStatus.PAID, "10.00"))))
+    // Three fill the first batch; the other two arrive while it is being written, and no window
+    // (an hour here) may hold them back once it has committed.
+    issueAndNotify(batcher, List.of(BillStatus.PAID, BillStatus.PAID, BillStatus.PAID, BillStatus.REJECTED,
+            BillStatus.PAID), "busy-1", "busy-2", "busy-3", "busy-4", "busy-5")
         .compose(outcomes -> {
           ctx.verify(() -> {
             assertThat(outcomes).extracting(Future::result).containsOnly(Verdict.APPLIED);
@@ -155,17 +152,9 @@ class IngestBatcherTest extends NotificationTestBase {
   @DisplayName("when more notifications wait than the queue holds, the next one is refused at once and the queued ones still commit")
   void refusesBeyondTheQueue(VertxTestContext ctx) {
     IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofHours(1), 2, 1, 3));
-    issue("full-1", "10.00").compose(b -> issue("full-2", "10.00")).compose(b -> issue("full-3", "10.00"))
-        .compose(b -> issue("full-4", "10.00")).compose(b -> issue("full-5", "10.00"))
-        .compose(b -> issue("full-6", "10.00"))
-        // Two fill the one transaction; three wait for it, which is all the queue holds; the sixth is refused.
-        .compose(issued -> submitTogether(batcher, List.of(
-            notification("full-1", BillStatus.PAID, "10.00"),
-            notification("full-2", BillStatus.PAID, "10.00"),
-            notification("full-3", BillStatus.PAID, "10.00"),
-            notification("full-4", BillStatus.PAID, "10.00"),
-            notification("full-5", BillStatus.PAID, "10.00"),
-            notification("full-6", BillStatus.PAID, "10.00"))))
+    // Two fill the one transaction; three wait for it, which is all the queue holds; the sixth is refused.
+    issueAndNotify(batcher, Collections.nCopies(6, BillStatus.PAID), "full-1", "full-2", "full-3", "full-4", "full-5",
+            "full-6")
         .compose(outcomes -> {
           ctx.verify(() -> {
             assertThat(outcomes).extracting(Future::succeeded).containsExactly(true, true, true, true, true, false);
@@ -206,5 +195,19 @@ class IngestBatcherTest extends NotificationTestBase {
           assertThat(seen.<String>resultAt(1)).isEqualTo("unpaid");
           ctx.completeNow();
         })));
+  }
+
+  /** Issues each bill (10.00), then submits one notification per bill, with the status at its position, together. */
+  private Future<List<Future<Verdict>>> issueAndNotify(IngestBatcher batcher, List<BillStatus> statuses,
+      String... billIds) {
+    Future<JsonObject> issued = Future.succeededFuture();
+    for (String billId : billIds) {
+      issued = issued.compose(previous -> issue(billId, "10.00"));
+    }
+    List<QiwiNotification> notifications = new ArrayList<>();
+    for (int i = 0; i < billIds.length; i++) {
+      notifications.add(notification(billIds[i], statuses.get(i), "10.00"));
+    }
+    return issued.compose(all -> submitTogether(batcher, notifications));
   }
 }
