@@ -26,6 +26,11 @@ public final class FieldErrors {
       add(field, "must be a string");
       return null;
     }
+    // PostgreSQL text and jsonb cannot hold U+0000: refuse it here rather than fail at the database.
+    if (text.indexOf(0) >= 0) {
+      add(field, "must not contain the character U+0000");
+      return null;
+    }
     return text;
   }
 

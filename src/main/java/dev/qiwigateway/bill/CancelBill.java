@@ -42,7 +42,8 @@ public final class CancelBill implements IdempotentOperation {
     return bills.find(record.merchantId(), billId)
         .compose(found -> {
           if (found.isEmpty()) {
-            return Future.succeededFuture(new Outcome.NotStored(Responses.billNotFound(billId)));
+            // Stored like any final answer: a bill with this id issued later must not be cancelled by this key.
+            return Future.succeededFuture(new Outcome.Answered(Responses.problem(Responses.billNotFound(billId))));
           }
           if (found.get().status().isFinal()) {
             return alreadyFinal(record, found.get());

@@ -61,11 +61,11 @@ public final class RefundBill implements IdempotentOperation {
     if (reservation instanceof RefundLedger.Reservation.Reserved reserved) {
       return Future.succeededFuture(new Step(null, reserved.refund()));
     }
-    if (reservation instanceof RefundLedger.Reservation.BillNotFound) {
-      return Future.succeededFuture(new Step(new Outcome.NotStored(Responses.billNotFound(billId)), null));
-    }
     Problem problem;
-    if (reservation instanceof RefundLedger.Reservation.BillNotRefundable notRefundable) {
+    if (reservation instanceof RefundLedger.Reservation.BillNotFound) {
+      // Stored like any final answer: a bill with this id paid later must not be refunded by this key.
+      problem = Responses.billNotFound(billId);
+    } else if (reservation instanceof RefundLedger.Reservation.BillNotRefundable notRefundable) {
       problem = Problem.of(409, "bill_not_refundable", "Bill cannot be refunded",
           "The bill is " + notRefundable.status().wireName() + "; only a paid bill can be refunded.")
           .with("billStatus", notRefundable.status().wireName());

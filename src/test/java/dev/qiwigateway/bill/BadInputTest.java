@@ -67,6 +67,8 @@ class BadInputTest extends GatewayTestBase {
         billCase("customer-letters", "customer", "tel:+7916abc4567"),
         billCase("comment-too-long", "comment", "x".repeat(256)),
         billCase("comment-empty", "comment", ""),
+        billCase("comment-nul", "comment", "a\u0000b"),
+        billCase("provider-name-nul", "providerName", "Shop\u0000"),
         billCase("bill-id-space", "billId", "has space"),
         billCase("bill-id-too-long", "billId", "a".repeat(31)),
         billCase("bill-id-unicode", "billId", "счёт-1"),

@@ -251,6 +251,40 @@ class BillLifecycleTest extends GatewayTestBase {
   }
 
   @Test
+  @DisplayName("a cancel or refund answered 404 stays answered: its key never touches a bill issued later with that id")
+  void notFoundIsFinal(VertxTestContext ctx) {
+    JsonObject refund = new JsonObject().put("refundId", "ghost").put("amount", "5.00");
+    api.post("/v1/bills/later-1/cancel", "later-1-c", null)
+        .compose(cancel -> {
+          ctx.verify(() -> assertProblem(cancel, 404, "bill_not_found"));
+          return api.post("/v1/bills/later-1/refunds", "later-1-r", refund);
+        })
+        .compose(refunded -> {
+          ctx.verify(() -> assertProblem(refunded, 404, "bill_not_found"));
+          return api.post("/v1/bills", "later-1-i", MerchantApi.bill("later-1", "10.00"));
+        })
+        .compose(issued -> api.post("/v1/bills/later-1/cancel", "later-1-c", null))
+        .compose(cancel -> {
+          ctx.verify(() -> {
+            assertProblem(cancel, 404, "bill_not_found");
+            assertThat(cancel.getHeader("Idempotent-Replayed")).isEqualTo("true");
+          });
+          return api.post("/v1/bills/later-1/refunds", "later-1-r", refund);
+        })
+        .compose(refunded -> {
+          ctx.verify(() -> {
+            assertProblem(refunded, 404, "bill_not_found");
+            assertThat(refunded.getHeader("Idempotent-Replayed")).isEqualTo("true");
+          });
+          return api.get("/v1/bills/later-1");
+        })
+        .onComplete(ctx.succeeding(bill -> ctx.verify(() -> {
+          assertThat(bill.bodyAsJsonObject().getString("status")).isEqualTo("waiting");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("unknown bills and refunds answer 404 with their own codes")
   void unknown(VertxTestContext ctx) {
     api.get("/v1/bills/nope")
