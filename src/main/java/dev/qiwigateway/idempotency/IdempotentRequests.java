@@ -57,12 +57,6 @@ public final class IdempotentRequests {
       ApiErrors.send(ctx, Problem.of(400, "malformed_request", "Malformed request", "The body is not a JSON object."));
       return;
     }
-    if (request.encode().contains("\\u0000")) {
-      // The key's record is jsonb, which cannot hold U+0000: a client's mistake, not a database outage.
-      ApiErrors.send(ctx, Problem.of(400, "malformed_request", "Malformed request",
-          "Strings must not contain the character U+0000."));
-      return;
-    }
     store.claim(key, fingerprint, operation, request, proposedResourceId)
         .onSuccess(claim -> answer(ctx, claim, execution))
         .onFailure(failure -> databaseUnavailable(ctx, key, failure));
