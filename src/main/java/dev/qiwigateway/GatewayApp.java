@@ -1,6 +1,5 @@
 package dev.qiwigateway;
 
-import dev.qiwigateway.api.ApiVerticle;
 import dev.qiwigateway.bill.BillQueries;
 import dev.qiwigateway.bill.BillRoutes;
 import dev.qiwigateway.bill.BillStore;

@@ -1,5 +1,7 @@
 package dev.qiwigateway.bill;
 
+import dev.qiwigateway.domain.Money;
+import dev.qiwigateway.domain.BillStatus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;

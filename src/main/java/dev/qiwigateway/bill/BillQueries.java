@@ -1,6 +1,6 @@
 package dev.qiwigateway.bill;
 
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.qiwi.QiwiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,10 +1,11 @@
 package dev.qiwigateway.bill;
 
-import dev.qiwigateway.api.ApiErrors;
-import dev.qiwigateway.api.FieldErrors;
-import dev.qiwigateway.api.JsonBody;
-import dev.qiwigateway.api.MerchantAuthHandler;
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.domain.Money;
+import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.FieldErrors;
+import dev.qiwigateway.http.JsonBody;
+import dev.qiwigateway.http.MerchantAuthHandler;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.config.GatewayConfig;
 import dev.qiwigateway.idempotency.IdempotencyKey;
 import dev.qiwigateway.idempotency.IdempotentRequests;

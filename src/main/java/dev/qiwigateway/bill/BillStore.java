@@ -1,5 +1,6 @@
 package dev.qiwigateway.bill;
 
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.event.EventStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -1,5 +1,6 @@
 package dev.qiwigateway.bill;
 
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.idempotency.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotencyStore;
 import dev.qiwigateway.idempotency.IdempotentOperation;

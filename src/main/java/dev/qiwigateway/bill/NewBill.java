@@ -1,6 +1,7 @@
 package dev.qiwigateway.bill;
 
-import dev.qiwigateway.api.FieldErrors;
+import dev.qiwigateway.domain.Money;
+import dev.qiwigateway.http.FieldErrors;
 import dev.qiwigateway.qiwi.QiwiIds;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;

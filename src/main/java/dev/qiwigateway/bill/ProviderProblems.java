@@ -1,6 +1,6 @@
 package dev.qiwigateway.bill;
 
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.qiwi.QiwiRejection;
 import dev.qiwigateway.resilience.QiwiUnavailable;

@@ -1,6 +1,7 @@
 package dev.qiwigateway.bill;
 
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.idempotency.StoredResponse;
 import io.vertx.core.json.JsonObject;
 

@@ -1,10 +1,10 @@
 package dev.qiwigateway.event;
 
-import dev.qiwigateway.api.ApiErrors;
-import dev.qiwigateway.api.FieldErrors;
-import dev.qiwigateway.api.JsonBody;
-import dev.qiwigateway.api.MerchantAuthHandler;
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.FieldErrors;
+import dev.qiwigateway.http.JsonBody;
+import dev.qiwigateway.http.MerchantAuthHandler;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.bill.ProviderProblems;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.http.Problem;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Objects;

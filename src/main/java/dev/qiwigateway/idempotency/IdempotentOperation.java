@@ -8,7 +8,7 @@ import io.vertx.core.Future;
  * background completer. It must resume from {@code record.recoveryPoint()} and use
  * {@code record.resourceId()}, never a new id.
  *
- * <p>A failed future (other than a {@link dev.qiwigateway.api.Problem}, which is sent as it is) counts
+ * <p>A failed future (other than a {@link dev.qiwigateway.http.Problem}, which is sent as it is) counts
  * as an unknown outcome: the lease is released and nothing is stored.
  */
 @FunctionalInterface

@@ -1,7 +1,7 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.api.ApiErrors;
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;

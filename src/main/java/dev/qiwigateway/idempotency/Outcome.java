@@ -1,6 +1,6 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.http.Problem;
 
 /** How an idempotent operation ended, and so what happens to its key. */
 public sealed interface Outcome {

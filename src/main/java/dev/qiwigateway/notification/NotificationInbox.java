@@ -1,6 +1,6 @@
 package dev.qiwigateway.notification;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.bill.BillStore;
 import dev.qiwigateway.notification.VerdictRules.BillSnapshot;
 import dev.qiwigateway.notification.VerdictRules.Decision;

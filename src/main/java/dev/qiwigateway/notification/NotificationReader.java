@@ -1,6 +1,6 @@
 package dev.qiwigateway.notification;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.FormCodec;
 import dev.qiwigateway.qiwi.QiwiAmount;
 import dev.qiwigateway.qiwi.QiwiDialect;

@@ -1,6 +1,6 @@
 package dev.qiwigateway.notification;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;

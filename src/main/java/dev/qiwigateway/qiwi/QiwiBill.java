@@ -1,6 +1,6 @@
 package dev.qiwigateway.qiwi;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import java.math.BigDecimal;
 
 /**

@@ -1,6 +1,6 @@
 package dev.qiwigateway.qiwi;
 
-import dev.qiwigateway.bill.RefundStatus;
+import dev.qiwigateway.domain.RefundStatus;
 import java.math.BigDecimal;
 
 /**

@@ -1,7 +1,7 @@
 package dev.qiwigateway.qiwi;
 
-import dev.qiwigateway.bill.BillStatus;
-import dev.qiwigateway.bill.RefundStatus;
+import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.domain.RefundStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -6,8 +6,8 @@ import static dev.qiwigateway.qiwi.QiwiResultCode.BILL_EXISTS;
 import static dev.qiwigateway.qiwi.QiwiResultCode.BILL_NOT_FOUND;
 import static dev.qiwigateway.qiwi.QiwiResultCode.FORBIDDEN;
 
-import dev.qiwigateway.bill.BillStatus;
-import dev.qiwigateway.bill.RefundStatus;
+import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.domain.RefundStatus;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.FormCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;

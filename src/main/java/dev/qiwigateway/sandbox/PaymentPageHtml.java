@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.QiwiAmount;
 
 /** The HTML of the payment page: plain, self-contained, every value escaped. */

@@ -2,8 +2,8 @@ package dev.qiwigateway.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.bill.BillStatus;
-import dev.qiwigateway.bill.RefundStatus;
+import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.domain.RefundStatus;
 import dev.qiwigateway.qiwi.BillIssue;
 import dev.qiwigateway.qiwi.QiwiCallGuard;
 import dev.qiwigateway.qiwi.QiwiClient;

@@ -3,7 +3,7 @@ package dev.qiwigateway.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.qiwigateway.api.Problem;
+import dev.qiwigateway.http.Problem;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

@@ -1,6 +1,6 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.api.ApiErrors;
+import dev.qiwigateway.http.ApiErrors;
 import dev.qiwigateway.config.DatabaseSettings;
 import dev.qiwigateway.db.Database;
 import dev.qiwigateway.db.Migrations;

@@ -2,7 +2,7 @@ package dev.qiwigateway.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.QiwiDialect;
 import dev.qiwigateway.testing.TestSecrets;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -2,7 +2,7 @@ package dev.qiwigateway.polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -5,8 +5,8 @@ import static dev.qiwigateway.qiwi.QiwiFixtures.BASIC;
 import static dev.qiwigateway.qiwi.QiwiFixtures.SECRET_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.bill.BillStatus;
-import dev.qiwigateway.bill.RefundStatus;
+import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.domain.RefundStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -6,8 +6,8 @@ import static dev.qiwigateway.qiwi.QiwiFixtures.REFUND_ANSWER;
 import static dev.qiwigateway.qiwi.QiwiFixtures.SECRET_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.bill.BillStatus;
-import dev.qiwigateway.bill.RefundStatus;
+import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.domain.RefundStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

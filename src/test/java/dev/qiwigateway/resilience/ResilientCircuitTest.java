@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiOperation;
 import dev.qiwigateway.qiwi.QiwiTransportFailure;

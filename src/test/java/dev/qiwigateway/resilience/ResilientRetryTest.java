@@ -3,7 +3,7 @@ package dev.qiwigateway.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.qiwi.QiwiOperation;

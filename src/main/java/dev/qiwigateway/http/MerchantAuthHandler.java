@@ -1,5 +1,7 @@
-package dev.qiwigateway.api;
+package dev.qiwigateway.http;
 
+import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.config.MerchantTokens;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,6 @@
-package dev.qiwigateway.api;
+package dev.qiwigateway.http;
 
+import dev.qiwigateway.http.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,6 +1,6 @@
-package dev.qiwigateway.bill;
+package dev.qiwigateway.domain;
 
-import dev.qiwigateway.api.FieldErrors;
+import dev.qiwigateway.http.FieldErrors;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.regex.Pattern;

@@ -1,5 +1,7 @@
-package dev.qiwigateway.api;
+package dev.qiwigateway;
 
+import dev.qiwigateway.http.MerchantAuthHandler;
+import dev.qiwigateway.http.ApiErrors;
 import dev.qiwigateway.GatewayServices;
 import dev.qiwigateway.notification.NotificationRoutes;
 import dev.qiwigateway.ops.RequestLogHandler;

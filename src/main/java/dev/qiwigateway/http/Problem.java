@@ -1,4 +1,4 @@
-package dev.qiwigateway.api;
+package dev.qiwigateway.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

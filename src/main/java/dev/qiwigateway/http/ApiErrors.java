@@ -1,5 +1,6 @@
-package dev.qiwigateway.api;
+package dev.qiwigateway.http;
 
+import dev.qiwigateway.http.Problem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,6 @@
-package dev.qiwigateway.api;
+package dev.qiwigateway.http;
 
+import dev.qiwigateway.http.Problem;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

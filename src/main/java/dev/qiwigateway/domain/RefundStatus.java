@@ -1,4 +1,4 @@
-package dev.qiwigateway.bill;
+package dev.qiwigateway.domain;
 
 import java.util.Arrays;
 import java.util.Optional;
