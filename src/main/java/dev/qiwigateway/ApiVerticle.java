@@ -1,7 +1,7 @@
 package dev.qiwigateway;
 
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.MerchantAuthHandler;
-import dev.qiwigateway.http.ApiErrors;
 import dev.qiwigateway.GatewayServices;
 import dev.qiwigateway.notification.NotificationRoutes;
 import dev.qiwigateway.ops.RequestLogHandler;
@@ -34,13 +34,15 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestLogHandler());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()));
+    router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()::merchantFor));
     services.billRoutes().mount(router);
     services.eventRoutes().mount(router);
-    notifications = NotificationRoutes.create(vertx, services);
+    notifications = NotificationRoutes.create(vertx, services.config().qiwi(), services.notificationInbox(),
+        services.registry(), NotificationRoutes.transactionsPerLoop(services.config().database().poolSize(),
+            GatewayApp.apiInstances()));
     notifications.mount(router);
-    router.route().last().handler(ctx -> ApiErrors.send(ctx, ApiErrors.notFound()));
-    router.route().failureHandler(ApiErrors::handleFailure);
+    router.route().last().handler(ctx -> Problems.send(ctx, Problems.notFound()));
+    router.route().failureHandler(Problems::handleFailure);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().httpHost())
         .setCompressionSupported(false)

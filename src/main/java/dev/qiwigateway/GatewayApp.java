@@ -22,6 +22,7 @@ import dev.qiwigateway.db.Migrations;
 import dev.qiwigateway.db.PostgresUrl;
 import dev.qiwigateway.event.EventFeed;
 import dev.qiwigateway.event.EventRoutes;
+import dev.qiwigateway.notification.NotificationInbox;
 import dev.qiwigateway.ops.ManagementVerticle;
 import dev.qiwigateway.ops.OpenApiDocument;
 import dev.qiwigateway.ops.ServiceReadiness;
@@ -139,7 +140,7 @@ public final class GatewayApp {
     IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, config.idempotency().retention(),
         IdempotencyReaper.DEFAULT_PERIOD, IdempotencyStore.DEFAULT_PURGE_BATCH);
     services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, completer, reaper,
-        billRoutes, new EventRoutes(new EventFeed(pool)));
+        new NotificationInbox(pool, bills), billRoutes, new EventRoutes(new EventFeed(pool)));
     return Future.succeededFuture();
   }
 
@@ -169,7 +170,7 @@ public final class GatewayApp {
     if (!config.webhook().enabled()) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new WebhookVerticle(services)).map(id -> {
+    return vertx.deployVerticle(new WebhookVerticle(config.webhook(), services.pool(), registry)).map(id -> {
       webhookDeployment = id;
       return null;
     });
@@ -177,7 +178,7 @@ public final class GatewayApp {
 
   /** One per replica: the poller's leases, not its instance count, share the work among replicas. */
   private Future<Void> deployPoller() {
-    return vertx.deployVerticle(new PollerVerticle(services)).map(id -> {
+    return vertx.deployVerticle(new PollerVerticle(config.poller(), services.pool(), services.bills(), services.refunds(), services.qiwi(), registry)).map(id -> {
       pollerDeployment = id;
       return null;
     });

@@ -8,6 +8,7 @@ import dev.qiwigateway.event.EventRoutes;
 import dev.qiwigateway.idempotency.IdempotencyCompleter;
 import dev.qiwigateway.idempotency.IdempotencyReaper;
 import dev.qiwigateway.idempotency.IdempotencyStore;
+import dev.qiwigateway.notification.NotificationInbox;
 import dev.qiwigateway.ops.ServiceReadiness;
 import dev.qiwigateway.qiwi.QiwiClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,7 @@ public record GatewayServices(
     IdempotencyStore idempotency,
     IdempotencyCompleter idempotencyCompleter,
     IdempotencyReaper idempotencyReaper,
+    NotificationInbox notificationInbox,
     BillRoutes billRoutes,
     EventRoutes eventRoutes) {
 }

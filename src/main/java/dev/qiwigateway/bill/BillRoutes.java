@@ -1,7 +1,7 @@
 package dev.qiwigateway.bill;
 
 import dev.qiwigateway.domain.Money;
-import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.FieldErrors;
 import dev.qiwigateway.http.JsonBody;
 import dev.qiwigateway.http.MerchantAuthHandler;
@@ -70,7 +70,7 @@ public final class BillRoutes {
       errors.add("refundId", "must match [A-Za-z0-9]{1,9}");
     }
     // QIWI refunds in kopecks whatever the currency: two fraction digits.
-    BigDecimal amount = Money.parse(errors.string(body, "amount", true), null, "amount", errors);
+    BigDecimal amount = Money.parse(errors.string(body, "amount", true), null, reason -> errors.add("amount", reason));
     errors.throwIfAny();
     String chosen = refundId != null ? refundId : GeneratedIds.refundId();
     idempotent.handle(ctx, key, RefundBill.NAME, RefundBill.request(billId, chosen, amount), chosen);
@@ -110,7 +110,7 @@ public final class BillRoutes {
       ctx.fail(unexpected);
       return;
     }
-    ApiErrors.send(ctx, problem);
+    Problems.send(ctx, problem);
   }
 
   private static IdempotencyKey key(RoutingContext ctx) {

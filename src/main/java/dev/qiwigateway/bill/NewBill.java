@@ -51,7 +51,7 @@ public record NewBill(
       errors.add("currency", "must be one of " + String.join(", ", currencies));
       currency = null;
     }
-    BigDecimal amount = Money.parse(errors.string(body, "amount", true), currency, "amount", errors);
+    BigDecimal amount = Money.parse(errors.string(body, "amount", true), currency, reason -> errors.add("amount", reason));
     String customer = errors.string(body, "customer", true);
     if (customer != null && !CUSTOMER.matcher(customer).matches()) {
       errors.add("customer", "must be a QIWI wallet phone: 'tel:+' and 7 to 15 digits");

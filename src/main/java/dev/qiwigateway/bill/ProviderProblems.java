@@ -1,11 +1,10 @@
 package dev.qiwigateway.bill;
 
 import dev.qiwigateway.http.Problem;
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.qiwi.QiwiRejection;
 import dev.qiwigateway.resilience.QiwiUnavailable;
-import io.vertx.pgclient.PgException;
-import io.vertx.core.VertxException;
 
 /**
  * How a failed call to QIWI or to the database reads to the merchant (gateway-api.md §4): a final
@@ -15,10 +14,6 @@ import io.vertx.core.VertxException;
 public final class ProviderProblems {
 
   private ProviderProblems() {
-  }
-
-  public static boolean isRejection(Throwable failure) {
-    return failure instanceof QiwiRejection;
   }
 
   public static Problem rejected(QiwiRejection rejection) {
@@ -38,8 +33,8 @@ public final class ProviderProblems {
     if (failure instanceof QiwiException) {
       return providerUnavailable(1);
     }
-    if (isDatabaseFailure(failure)) {
-      return Problem.unavailable("The gateway's database is unreachable; nothing was changed.", 2);
+    if (Problems.isDatabaseFailure(failure)) {
+      return Problems.from(failure);
     }
     throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
   }
@@ -48,15 +43,5 @@ public final class ProviderProblems {
     return Problem.of(503, "provider_unavailable", "QIWI unavailable",
             "QIWI could not be reached or did not answer in time; retry with the same Idempotency-Key.")
         .withRetryAfter(Math.max(1, retryAfterSeconds));
-  }
-
-  /** Connection-level failures of the pool; a constraint violation or bad SQL is a bug, not an outage. */
-  public static boolean isDatabaseFailure(Throwable failure) {
-    if (failure instanceof PgException pg) {
-      String state = pg.getSqlState();
-      return state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
-    }
-    return failure instanceof VertxException || failure instanceof java.io.IOException
-        || failure instanceof java.util.concurrent.TimeoutException;
   }
 }

@@ -1,8 +1,8 @@
 package dev.qiwigateway.domain;
 
-import dev.qiwigateway.http.FieldErrors;
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -18,28 +18,28 @@ public final class Money {
   private Money() {
   }
 
-  /** Parses {@code text} in {@code currency}; null (with a field error) when it is not a valid amount. */
-  public static BigDecimal parse(String text, String currency, String field, FieldErrors errors) {
+  /** Parses {@code text} in {@code currency}; null, with the reason told to {@code refusal}, when it is not a valid amount. */
+  public static BigDecimal parse(String text, String currency, Consumer<String> refusal) {
     if (text == null) {
       return null;
     }
     if (!DECIMAL.matcher(text).matches()) {
-      errors.add(field, "must be a positive decimal string such as \"100.00\" (no sign, no exponent)");
+      refusal.accept("must be a positive decimal string such as \"100.00\" (no sign, no exponent)");
       return null;
     }
     int digits = minorDigits(currency);
     BigDecimal amount = new BigDecimal(text);
     int fraction = text.contains(".") ? text.length() - text.indexOf('.') - 1 : 0;
     if (fraction != digits) {
-      errors.add(field, "must have exactly " + digits + " fraction digits" + (currency == null ? "" : " for " + currency));
+      refusal.accept("must have exactly " + digits + " fraction digits" + (currency == null ? "" : " for " + currency));
       return null;
     }
     if (amount.signum() <= 0) {
-      errors.add(field, "must be greater than zero");
+      refusal.accept("must be greater than zero");
       return null;
     }
     if (amount.precision() - amount.scale() > MAX_INTEGER_DIGITS) {
-      errors.add(field, "must have at most " + MAX_INTEGER_DIGITS + " integer digits");
+      refusal.accept("must have at most " + MAX_INTEGER_DIGITS + " integer digits");
       return null;
     }
     return amount;

@@ -1,11 +1,10 @@
 package dev.qiwigateway.event;
 
-import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.FieldErrors;
 import dev.qiwigateway.http.JsonBody;
 import dev.qiwigateway.http.MerchantAuthHandler;
 import dev.qiwigateway.http.Problem;
-import dev.qiwigateway.bill.ProviderProblems;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -96,8 +95,8 @@ public final class EventRoutes {
             .putHeader("Content-Type", "application/json; charset=utf-8")
             .end(json.toBuffer()))
         .onFailure(failure -> {
-          if (failure instanceof Problem || ProviderProblems.isDatabaseFailure(failure)) {
-            ApiErrors.send(ctx, ProviderProblems.unavailable(failure));
+          if (failure instanceof Problem || Problems.isDatabaseFailure(failure)) {
+            Problems.send(ctx, Problems.from(failure));
           } else {
             ctx.fail(failure);
           }

@@ -1,10 +1,11 @@
 package dev.qiwigateway.http;
 
-import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.Problem;
-import dev.qiwigateway.config.MerchantTokens;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Bearer-token authentication of the merchant API, run before idempotency and validation so that
@@ -15,9 +16,10 @@ public final class MerchantAuthHandler implements Handler<RoutingContext> {
   private static final String MERCHANT_KEY = "merchantId";
   private static final String BEARER = "bearer ";
 
-  private final MerchantTokens tokens;
+  private final Function<String, Optional<String>> tokens;
 
-  public MerchantAuthHandler(MerchantTokens tokens) {
+  /** @param tokens the merchant a presented token belongs to, if any (null for no token) */
+  public MerchantAuthHandler(Function<String, Optional<String>> tokens) {
     this.tokens = tokens;
   }
 
@@ -36,12 +38,12 @@ public final class MerchantAuthHandler implements Handler<RoutingContext> {
     String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
         ? header.substring(BEARER.length()).trim()
         : null;
-    tokens.merchantFor(token).ifPresentOrElse(merchant -> {
+    tokens.apply(token).ifPresentOrElse(merchant -> {
       ctx.put(MERCHANT_KEY, merchant);
       ctx.next();
     }, () -> {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"qiwi-gateway\"");
-      ApiErrors.send(ctx, Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required."));
+      Problems.send(ctx, Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required."));
     });
   }
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * An RFC 9457 problem as the contract spells it (gateway-api.md §1): {@code code} is the stable
- * machine-readable part, {@code detail} is for people. Thrown by handlers and rendered by {@link ApiErrors}.
+ * machine-readable part, {@code detail} is for people. Thrown by handlers and rendered by {@link Problems}.
  */
 public final class Problem extends RuntimeException {
 

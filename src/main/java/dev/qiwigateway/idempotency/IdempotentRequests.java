@@ -1,6 +1,6 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -54,7 +54,7 @@ public final class IdempotentRequests {
     try {
       fingerprint = RequestFingerprint.of(ctx.request().method().name(), ctx.normalizedPath(), bodyOf(ctx));
     } catch (DecodeException e) {
-      ApiErrors.send(ctx, Problem.of(400, "malformed_request", "Malformed request", "The body is not a JSON object."));
+      Problems.send(ctx, Problem.of(400, "malformed_request", "Malformed request", "The body is not a JSON object."));
       return;
     }
     store.claim(key, fingerprint, operation, request, proposedResourceId)
@@ -68,9 +68,9 @@ public final class IdempotentRequests {
     } else if (claim instanceof Claim.Replay replay) {
       send(ctx, replay.response(), true);
     } else if (claim instanceof Claim.InUse) {
-      ApiErrors.send(ctx, IN_USE);
+      Problems.send(ctx, IN_USE);
     } else {
-      ApiErrors.send(ctx, REUSED);
+      Problems.send(ctx, REUSED);
     }
   }
 
@@ -88,9 +88,9 @@ public final class IdempotentRequests {
     } else if (outcome instanceof Outcome.Answered answered) {
       send(ctx, answered.response(), false);
     } else if (outcome instanceof Outcome.NotStored notStored) {
-      ApiErrors.send(ctx, notStored.problem());
+      Problems.send(ctx, notStored.problem());
     } else if (outcome instanceof Outcome.Discarded discarded) {
-      ApiErrors.send(ctx, discarded.problem());
+      Problems.send(ctx, discarded.problem());
     }
   }
 
@@ -102,26 +102,26 @@ public final class IdempotentRequests {
     if (failure instanceof LeaseLostException) {
       store.storedResponse(record.idempotencyKey())
           .onSuccess(stored -> stored.ifPresentOrElse(response -> send(ctx, response, true),
-              () -> ApiErrors.send(ctx, IN_USE)))
+              () -> Problems.send(ctx, IN_USE)))
           .onFailure(e -> databaseUnavailable(ctx, record.idempotencyKey(), e));
       return;
     }
     store.release(record).onFailure(e -> LOG.atWarn().setCause(e).addKeyValue("idempotencyKey", record.key())
         .log("could not release an idempotency lease; it will expire"));
     if (failure instanceof Problem problem) {
-      ApiErrors.send(ctx, problem);
+      Problems.send(ctx, problem);
       return;
     }
     LOG.atError().setCause(failure).addKeyValue("merchantId", record.merchantId())
         .addKeyValue("idempotencyKey", record.key()).addKeyValue("operation", record.operation())
         .log("idempotent operation failed; its key is released for a retry");
-    ApiErrors.send(ctx, UNAVAILABLE);
+    Problems.send(ctx, UNAVAILABLE);
   }
 
   private static void databaseUnavailable(RoutingContext ctx, IdempotencyKey key, Throwable failure) {
     LOG.atWarn().setCause(failure).addKeyValue("merchantId", key.merchantId()).addKeyValue("idempotencyKey", key.value())
         .log("idempotency store unavailable");
-    ApiErrors.send(ctx, UNAVAILABLE);
+    Problems.send(ctx, UNAVAILABLE);
   }
 
   private static void send(RoutingContext ctx, StoredResponse stored, boolean replayed) {

@@ -1,6 +1,6 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.Problem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -34,7 +34,7 @@ public record StoredResponse(int status, Map<String, String> headers, Buffer bod
   /** A problem that is a final answer (e.g. 422 provider_rejected), stored and replayed like any other. */
   public static StoredResponse problem(Problem problem) {
     StoredResponse response = new StoredResponse(problem.status(),
-        Map.of(HttpHeaders.CONTENT_TYPE.toString(), ApiErrors.PROBLEM_JSON), problem.toJson().toBuffer());
+        Map.of(HttpHeaders.CONTENT_TYPE.toString(), Problems.PROBLEM_JSON), problem.toJson().toBuffer());
     return problem.retryAfterSeconds() == null ? response
         : response.withHeader(HttpHeaders.RETRY_AFTER.toString(), String.valueOf(problem.retryAfterSeconds()));
   }

@@ -25,7 +25,7 @@ import java.util.stream.IntStream;
  * confirmed here also brings that bill's first status check forward. Either all of it commits or none
  * of it does.
  */
-final class NotificationInbox {
+public final class NotificationInbox {
 
   /** NO KEY UPDATE: keeps the arbiter's writers out without blocking event inserts that reference the bill. */
   private static final String LOCK_BILLS = "SELECT bill_id, amount, currency, status, issue_state FROM bill "
@@ -38,7 +38,7 @@ final class NotificationInbox {
   private final Pool pool;
   private final BillStore bills;
 
-  NotificationInbox(Pool pool, BillStore bills) {
+  public NotificationInbox(Pool pool, BillStore bills) {
     this.pool = pool;
     this.bills = bills;
   }

@@ -1,8 +1,7 @@
 package dev.qiwigateway.notification;
 
-import dev.qiwigateway.GatewayApp;
-import dev.qiwigateway.GatewayServices;
 import dev.qiwigateway.config.QiwiSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.qiwigateway.notification.NotificationReader.Form;
 import dev.qiwigateway.notification.NotificationReader.Malformed;
 import io.vertx.core.AsyncResult;
@@ -42,22 +41,24 @@ public final class NotificationRoutes {
     this.batcher = batcher;
   }
 
-  /** Call from the verticle's start(): the batcher's timers belong to the calling event loop. */
-  public static NotificationRoutes create(Vertx vertx, GatewayServices services) {
-    NotificationMetrics metrics = new NotificationMetrics(services.registry());
+  /**
+   * Call from the verticle's start(): the batcher's timers belong to the calling event loop.
+   *
+   * @param transactions how many of the pool's connections this event loop's batcher may hold at once
+   */
+  public static NotificationRoutes create(Vertx vertx, QiwiSettings qiwi, NotificationInbox inbox,
+      MeterRegistry registry, int transactions) {
+    NotificationMetrics metrics = new NotificationMetrics(registry);
     IngestBatcher.Limits limits = new IngestBatcher.Limits(IngestBatcher.DEFAULT_WINDOW, IngestBatcher.DEFAULT_MAX_ROWS,
-        transactionsPerLoop(services.config().database().poolSize(), GatewayApp.apiInstances()),
-        IngestBatcher.DEFAULT_MAX_WAITING);
-    IngestBatcher batcher = new IngestBatcher(vertx, new NotificationInbox(services.pool(), services.bills()), metrics,
-        limits);
-    return new NotificationRoutes(services.config().qiwi(), metrics, batcher);
+        transactions, IngestBatcher.DEFAULT_MAX_WAITING);
+    return new NotificationRoutes(qiwi, metrics, new IngestBatcher(vertx, inbox, metrics, limits));
   }
 
   /**
    * Each API verticle's batcher keeps at most its share of the pool busy; what arrives meanwhile joins
    * the next batch. The merchant API and the background tasks borrow the same connections between commits.
    */
-  static int transactionsPerLoop(int poolSize, int apiInstances) {
+  public static int transactionsPerLoop(int poolSize, int apiInstances) {
     return Math.max(1, poolSize / Math.max(1, apiInstances));
   }
 

@@ -1,6 +1,10 @@
 package dev.qiwigateway.polling;
 
-import dev.qiwigateway.GatewayServices;
+import dev.qiwigateway.bill.BillStore;
+import dev.qiwigateway.bill.RefundLedger;
+import dev.qiwigateway.qiwi.QiwiClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.sqlclient.Pool;
 import dev.qiwigateway.config.PollerSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,18 +29,20 @@ public final class PollerVerticle extends VerticleBase {
   private long timerId = -1;
   private Future<Void> round = Future.succeededFuture();
 
-  public PollerVerticle(GatewayServices services) {
-    this(services, Clock.systemUTC());
+  public PollerVerticle(PollerSettings settings, Pool pool, BillStore billStore, RefundLedger refundLedger,
+      QiwiClient qiwi, MeterRegistry registry) {
+    this(settings, pool, billStore, refundLedger, qiwi, registry, Clock.systemUTC());
   }
 
-  PollerVerticle(GatewayServices services, Clock clock) {
-    this.settings = services.config().poller();
+  PollerVerticle(PollerSettings settings, Pool pool, BillStore billStore, RefundLedger refundLedger, QiwiClient qiwi,
+      MeterRegistry registry, Clock clock) {
+    this.settings = settings;
     PollSchedule billSchedule = new PollSchedule(settings.billFirstDelay(), settings.billMaxInterval(),
         settings.billExpiryGrace());
     PollSchedule refundSchedule = PollSchedule.openEnded(settings.refundFirstDelay(), settings.refundMaxInterval());
-    BillPolls bills = new BillPolls(services.pool(), services.bills(), services.qiwi(), billSchedule, clock);
-    RefundPolls refunds = new RefundPolls(services.pool(), services.refunds(), services.qiwi(), refundSchedule, clock);
-    PollerMetrics metrics = new PollerMetrics(services.registry(), List.of(bills.name(), refunds.name()));
+    BillPolls bills = new BillPolls(pool, billStore, qiwi, billSchedule, clock);
+    RefundPolls refunds = new RefundPolls(pool, refundLedger, qiwi, refundSchedule, clock);
+    PollerMetrics metrics = new PollerMetrics(registry, List.of(bills.name(), refunds.name()));
     this.pollers = List.of(poller(bills, metrics), poller(refunds, metrics));
   }
 

@@ -1,6 +1,7 @@
 package dev.qiwigateway.webhook;
 
-import dev.qiwigateway.GatewayServices;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.sqlclient.Pool;
 import dev.qiwigateway.config.WebhookSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,17 +16,20 @@ import java.util.UUID;
  */
 public final class WebhookVerticle extends VerticleBase {
 
-  private final GatewayServices services;
+  private final WebhookSettings settings;
+  private final Pool pool;
+  private final MeterRegistry registry;
   private WebClient web;
   private WebhookDispatcher dispatcher;
 
-  public WebhookVerticle(GatewayServices services) {
-    this.services = services;
+  public WebhookVerticle(WebhookSettings settings, Pool pool, MeterRegistry registry) {
+    this.settings = settings;
+    this.pool = pool;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
-    WebhookSettings settings = services.config().webhook();
     web = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("qiwi-gateway-webhooks")
         .setKeepAlive(true)
@@ -33,8 +37,8 @@ public final class WebhookVerticle extends VerticleBase {
         .setConnectTimeout((int) Math.min(settings.timeout().toMillis(), Integer.MAX_VALUE)));
     WebhookSender sender = new WebhookSender(web, WebhookEndpoint.of(settings.url()),
         new WebhookSignature(settings.signingKey()), settings.timeout());
-    dispatcher = new WebhookDispatcher(vertx, new WebhookOutbox(services.pool(), UUID.randomUUID()), sender,
-        new WebhookMetrics(services.registry()), settings, WebhookDispatcher.DEFAULT_BATCH);
+    dispatcher = new WebhookDispatcher(vertx, new WebhookOutbox(pool, UUID.randomUUID()), sender,
+        new WebhookMetrics(registry), settings, WebhookDispatcher.DEFAULT_BATCH);
     dispatcher.start();
     return Future.succeededFuture();
   }

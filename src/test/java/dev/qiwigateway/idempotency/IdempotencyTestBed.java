@@ -1,6 +1,6 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.http.ApiErrors;
+import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.config.DatabaseSettings;
 import dev.qiwigateway.db.Database;
 import dev.qiwigateway.db.Migrations;
@@ -107,7 +107,7 @@ final class IdempotencyTestBed {
     router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.post("/v1/bills").handler(ctx -> issueBill(ctx, requests));
     router.post("/v1/bills/:billId/refunds").handler(ctx -> refund(ctx, requests));
-    router.route().failureHandler(ApiErrors::handleFailure);
+    router.route().failureHandler(Problems::handleFailure);
     return router;
   }
 

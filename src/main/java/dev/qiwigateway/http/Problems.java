@@ -1,9 +1,11 @@
 package dev.qiwigateway.http;
 
 import dev.qiwigateway.http.Problem;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,12 +14,14 @@ import org.slf4j.LoggerFactory;
  * not a {@link Problem} is our fault, logged with its cause and answered as a generic 500 that
  * reveals nothing about internals.
  */
-public final class ApiErrors {
+public final class Problems {
 
   public static final String PROBLEM_JSON = "application/problem+json";
-  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  private static final Problem INTERNAL = Problem.of(500, "internal_error", "Internal error",
+      "The gateway failed to process the request.");
 
-  private ApiErrors() {
+  private Problems() {
   }
 
   public static void handleFailure(RoutingContext ctx) {
@@ -53,8 +57,32 @@ public final class ApiErrors {
       case 400 -> Problem.of(400, "malformed_request", "Malformed request", "The request could not be read.");
       case 404 -> notFound();
       case 405 -> Problem.of(405, "method_not_allowed", "Method not allowed", "This resource does not support the method.");
-      default -> Problem.of(500, "internal_error", "Internal error", "The gateway failed to process the request.");
+      default -> INTERNAL;
     };
+  }
+
+  /**
+   * What a failure reads as to the caller; never throws. A database that cannot be reached is 503
+   * (nothing changed, retry); anything else that is not a {@link Problem} is our bug: 500.
+   */
+  public static Problem from(Throwable failure) {
+    if (failure instanceof Problem problem) {
+      return problem;
+    }
+    if (isDatabaseFailure(failure)) {
+      return Problem.unavailable("The gateway's database is unreachable; nothing was changed.", 2);
+    }
+    return INTERNAL;
+  }
+
+  /** Connection-level failures of the pool; a constraint violation or bad SQL is a bug, not an outage. */
+  public static boolean isDatabaseFailure(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState();
+      return state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
+    }
+    return failure instanceof VertxException || failure instanceof java.io.IOException
+        || failure instanceof java.util.concurrent.TimeoutException;
   }
 
   public static Problem notFound() {
