@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerOptions;
  *
  * Run from the repository root (Java's single-file source launcher, Vert.x from the gateway's jar):
  *   java -cp target/qiwi-gateway.jar loadtest/baseline/TrivialEndpoint.java [port]
+ * CI compiles it (against Vert.x alone) with the rest of the load-test code: mvn -f loadtest/pom.xml test-compile
  */
 public class TrivialEndpoint extends VerticleBase {
 

@@ -107,8 +107,8 @@ lt_build() {
     lt_log "building the gateway jar (mvn -DskipTests package)"
     (cd "$LT_ROOT" && mvn $LT_MVN_FLAGS -q -B -DskipTests package) || lt_die "the gateway jar did not build"
   fi
-  lt_log "compiling the simulations (the first run downloads Gatling from Maven Central)"
-  mvn -f "$LT_DIR/pom.xml" $LT_MVN_FLAGS -q -B test-compile || lt_die "the simulations did not compile"
+  lt_log "compiling the load-test code (the first run downloads Gatling from Maven Central)"
+  mvn -f "$LT_DIR/pom.xml" $LT_MVN_FLAGS -q -B test-compile || lt_die "the load-test code did not compile"
 }
 
 lt_start_postgres() {

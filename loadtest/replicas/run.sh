@@ -3,15 +3,16 @@
 #
 #   loadtest/replicas/run.sh [--broken NAME] [--traffic-seconds N] [--workers N] [--keep]
 #
-# Starts a throwaway PostgreSQL (loadtest/lib/local-postgres.sh), then ReplicaAudit.java starts the
-# standalone QIWI sandbox and 3 gateway replicas (prod profile, one database) behind a round-robin HTTP
-# proxy, drives mixed traffic while SIGKILLing/SIGTERMing replicas and restarting PostgreSQL once, waits
-# for quiescence and prints the audit table. Exit 0: every check held; 1: a violation; 2: the scenario
-# could not run.
+# Starts a throwaway PostgreSQL (loadtest/lib/local-postgres.sh), compiles the audit driver
+# (replicas/src/main/java, package dev.qiwigateway.loadtest.replicas) with javac against the gateway's jar
+# (for Vert.x) into the work directory, and runs it: it starts the standalone QIWI sandbox and 3 gateway
+# replicas (prod profile, one database) behind a round-robin HTTP proxy, drives mixed traffic while
+# SIGKILLing/SIGTERMing replicas and restarting PostgreSQL once, waits for quiescence and prints the
+# audit table. Exit 0: every check held; 1: a violation; 2: the scenario could not run.
 #
-# --broken NAME applies loadtest/replicas/broken/NAME.patch to a temporary copy of the sources, compiles
-# the patched classes into a copy of the jar, and runs the same scenario against that build: the audit
-# must then fail, naming the violated check. Nothing in the working tree or target/ is changed.
+# --broken NAME applies loadtest/replicas/broken/NAME.patch to a temporary copy of the gateway's sources,
+# compiles the patched classes into a copy of the jar, and runs the same scenario against that build: the
+# audit must then fail, naming the violated check. Nothing in the working tree or target/ is changed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
     --traffic-seconds) TRAFFIC_SECONDS=$2; shift 2 ;;
     --workers) WORKERS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +44,7 @@ fi
 WORK=$(mktemp -d /tmp/qiwi-replicas.XXXXXX)
 chmod 755 "$WORK"   # the PostgreSQL account must reach its data directory inside
 PG_DIR="$WORK/pgdata"
-mkdir -p "$WORK/logs" "$WORK/pids"
+mkdir -p "$WORK/logs" "$WORK/pids" "$WORK/driver-classes"
 
 cleanup() {
   local pidfile pid
@@ -58,6 +59,12 @@ cleanup() {
   echo "logs: $WORK/logs"
 }
 trap cleanup EXIT
+
+# The driver imports nothing of the gateway's code: the jar is only its Vert.x (CI compiles the same
+# sources against the Vert.x BOM alone: mvn -f loadtest/pom.xml test-compile).
+mapfile -t DRIVER_SOURCES < <(find "$HERE/src/main/java" -name '*.java' | sort)
+javac -nowarn --release 17 -encoding UTF-8 -cp "$JAR" -d "$WORK/driver-classes" "${DRIVER_SOURCES[@]}" \
+  || { echo "the audit driver did not compile" >&2; exit 2; }
 
 RUN_JAR="$JAR"
 LABEL="main build"
@@ -90,7 +97,8 @@ pg_local_start "$PG_DIR" "$PG_PORT"
 echo "PostgreSQL on :$PG_PORT ($PG_DIR)"
 
 status=0
-java -Xms64m -Xmx512m -XX:+UseSerialGC -Dlogback.configurationFile="$HERE/driver-logback.xml" -cp "$JAR" "$HERE/ReplicaAudit.java" \
+java -Xms64m -Xmx512m -XX:+UseSerialGC -Dlogback.configurationFile="$HERE/driver-logback.xml" \
+  -cp "$WORK/driver-classes:$JAR" dev.qiwigateway.loadtest.replicas.ReplicaAudit \
   --jar "$RUN_JAR" --work "$WORK" --pg-dir "$PG_DIR" --pg-port "$PG_PORT" \
   --pg-lib "$ROOT/loadtest/lib/local-postgres.sh" --psql "$(pg_local_bin psql)" \
   --label "$LABEL" --traffic-seconds "$TRAFFIC_SECONDS" --workers "$WORKERS" || status=$?
