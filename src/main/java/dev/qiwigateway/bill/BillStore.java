@@ -52,15 +52,8 @@ public final class BillStore {
       + "WHERE bill_id = ANY($1) AND issue_state = 'pending'";
   private static final String TOUCH_CHECKED = "UPDATE bill SET qiwi_checked_at = now() WHERE bill_id = $1";
 
-  /** The poller's default first check after issue (PollerSettings, POLL_BILL_FIRST_DELAY_MS). */
-  public static final Duration DEFAULT_FIRST_POLL = Duration.ofSeconds(30);
-
   private final Pool pool;
   private final int firstPollMs;
-
-  public BillStore(Pool pool) {
-    this(pool, DEFAULT_FIRST_POLL);
-  }
 
   /** {@code firstPoll}: when the poller first checks an issued bill, but never later than its expiry. */
   public BillStore(Pool pool, Duration firstPoll) {

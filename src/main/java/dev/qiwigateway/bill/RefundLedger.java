@@ -42,15 +42,8 @@ public final class RefundLedger {
   private static final String ACCEPTED_OF_MERCHANT = "SELECT " + Refund.COLUMNS + " FROM refund "
       + "WHERE bill_id = $1 AND merchant_id = $2 AND request_state = 'accepted'";
 
-  /** The poller's default first check of a processing refund (PollerSettings, POLL_REFUND_FIRST_DELAY_MS). */
-  public static final Duration DEFAULT_FIRST_POLL = Duration.ofSeconds(10);
-
   private final Pool pool;
   private final int firstPollMs;
-
-  public RefundLedger(Pool pool) {
-    this(pool, DEFAULT_FIRST_POLL);
-  }
 
   /** {@code firstPoll}: when the poller first checks a refund QIWI accepted as processing. */
   public RefundLedger(Pool pool, Duration firstPoll) {

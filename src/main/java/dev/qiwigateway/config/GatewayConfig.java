@@ -76,12 +76,6 @@ public record GatewayConfig(
         logFormat, poller);
   }
 
-  public GatewayConfig withHttpPort(int newHttpPort) {
-    return new GatewayConfig(profile, httpHost, newHttpPort, managementPort, database, qiwi, currencies,
-        billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat, poller);
-  }
-
   public boolean isDev() {
     return profile == Profile.DEV;
   }

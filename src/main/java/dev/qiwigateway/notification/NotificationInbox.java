@@ -2,8 +2,8 @@ package dev.qiwigateway.notification;
 
 import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.bill.BillStore;
-import dev.qiwigateway.notification.VerdictRules.BillSnapshot;
-import dev.qiwigateway.notification.VerdictRules.Decision;
+import dev.qiwigateway.notification.Verdict.BillSnapshot;
+import dev.qiwigateway.notification.Verdict.Decision;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -63,7 +63,7 @@ public final class NotificationInbox {
     String[] billIds = sorted.stream().map(QiwiNotification::billId).distinct().toArray(String[]::new);
     return tx.preparedQuery(LOCK_BILLS).execute(Tuple.tuple().addArrayOfString(billIds))
         .map(NotificationInbox::snapshots)
-        .map(snapshots -> VerdictRules.decide(sorted, snapshots))
+        .map(snapshots -> Verdict.decide(sorted, snapshots))
         // Sent together on the one connection: the inbox rows do not wait for the transitions' answers.
         .compose(decisions -> Future.all(
                 applyTransitions(tx, decisions).compose(v -> bills.checkOnceIssued(tx, unknownBills(decisions))),

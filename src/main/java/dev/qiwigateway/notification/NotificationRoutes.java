@@ -28,7 +28,7 @@ public final class NotificationRoutes {
   private final String path;
   private final NotificationAuthenticator authenticator;
   private final NotificationReader reader;
-  private final AnswerWriter answers;
+  private final NotificationAnswer.Writer answers;
   private final NotificationMetrics metrics;
   private final IngestBatcher batcher;
 
@@ -36,7 +36,7 @@ public final class NotificationRoutes {
     this.path = qiwi.notifyPath();
     this.authenticator = new NotificationAuthenticator(qiwi);
     this.reader = new NotificationReader(qiwi.dialect(), qiwi.credentials().prvId());
-    this.answers = new AnswerWriter(qiwi.dialect());
+    this.answers = new NotificationAnswer.Writer(qiwi.dialect());
     this.metrics = metrics;
     this.batcher = batcher;
   }

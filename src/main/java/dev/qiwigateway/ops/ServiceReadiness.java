@@ -52,10 +52,6 @@ public final class ServiceReadiness {
     migrated = true;
   }
 
-  public boolean isMigrated() {
-    return migrated;
-  }
-
   /** From now on the replica answers not-ready, so the load balancer drains it. Irreversible. */
   public void beginShutdown() {
     shuttingDown = true;

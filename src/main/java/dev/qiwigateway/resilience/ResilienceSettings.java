@@ -93,13 +93,6 @@ public record ResilienceSettings(
         maxConcurrentCalls);
   }
 
-  public ResilienceSettings withHalfOpenCalls(int calls) {
-    return new ResilienceSettings(breakerOpenWait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
-        slowCallThreshold, slowCallRatePercent, calls, maxAttempts, backoffInitial, backoffMax,
-        retryBudgetPercent, retryBudgetMinRetries, retryBudgetWindow, callsPerSecond, rateLimitMaxWait,
-        maxConcurrentCalls);
-  }
-
   public ResilienceSettings withRetries(int attempts, Duration initialBackoff, Duration maxBackoff) {
     return new ResilienceSettings(breakerOpenWait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
         slowCallThreshold, slowCallRatePercent, halfOpenCalls, attempts, initialBackoff, maxBackoff,
