@@ -1,7 +1,7 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.bill.BillStatus;
-import dev.qiwigateway.bill.RefundStatus;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
+import dev.qiwigateway.sandbox.protocol.RefundStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The payment form's parameters (qiwi-protocol.md §6), as the checkout redirect or the page's own
+ * The payment form's parameters, as the checkout redirect or the page's own
  * form carries them. Checked as strictly as the rest of the sandbox: a gateway that builds a broken
  * payUrl finds out here.
  */

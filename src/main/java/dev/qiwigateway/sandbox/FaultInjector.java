@@ -1,6 +1,7 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.Operation;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,12 @@ final class FaultInjector {
   }
 
   /** The API fault that this request triggers, if any; the rule is counted as fired. */
-  Optional<FaultRule> takeApiFault(SandboxOperation operation, QiwiDialect dialect) {
+  Optional<FaultRule> takeApiFault(Operation operation, Dialect dialect) {
     return take(rule -> !rule.kind().forNotifications() && rule.matches(operation, dialect));
   }
 
   /** A notification fault of the given kind for a notification in this dialect, if any. */
-  Optional<FaultRule> takeNotificationFault(FaultRule.Kind kind, QiwiDialect dialect) {
+  Optional<FaultRule> takeNotificationFault(FaultRule.Kind kind, Dialect dialect) {
     return take(rule -> rule.kind() == kind && rule.matches(null, dialect));
   }
 

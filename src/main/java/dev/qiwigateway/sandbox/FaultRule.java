@@ -1,7 +1,8 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiResultCode;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.Operation;
+import dev.qiwigateway.sandbox.protocol.ResultCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
@@ -57,13 +58,13 @@ final class FaultRule {
 
   private final int id;
   private final Kind kind;
-  private final Set<SandboxOperation> operations;
-  private final QiwiDialect dialect;
+  private final Set<Operation> operations;
+  private final Dialect dialect;
   private final Integer count;
   private final JsonObject options;
   private int fired;
 
-  private FaultRule(int id, Kind kind, Set<SandboxOperation> operations, QiwiDialect dialect, Integer count,
+  private FaultRule(int id, Kind kind, Set<Operation> operations, Dialect dialect, Integer count,
       JsonObject options) {
     this.id = id;
     this.kind = kind;
@@ -85,7 +86,7 @@ final class FaultRule {
             + " (options: " + kind.options + ")");
       }
     }
-    Set<SandboxOperation> operations = operations(json.getValue("operations"));
+    Set<Operation> operations = operations(json.getValue("operations"));
     if (kind.forNotifications() && !operations.isEmpty()) {
       throw new IllegalArgumentException("fault " + name + " applies to notifications, not to operations");
     }
@@ -106,26 +107,26 @@ final class FaultRule {
     }
   }
 
-  private static Set<SandboxOperation> operations(Object value) {
+  private static Set<Operation> operations(Object value) {
     if (value == null) {
       return Set.of();
     }
     if (!(value instanceof JsonArray names) || names.isEmpty()) {
       throw new IllegalArgumentException("'operations' must be a non-empty array of operation names");
     }
-    Set<SandboxOperation> operations = EnumSet.noneOf(SandboxOperation.class);
+    Set<Operation> operations = EnumSet.noneOf(Operation.class);
     for (Object name : names) {
-      operations.add(SandboxOperation.fromAdminName(String.valueOf(name)).orElseThrow(() -> new IllegalArgumentException(
+      operations.add(Operation.fromAdminName(String.valueOf(name)).orElseThrow(() -> new IllegalArgumentException(
           "unknown operation '" + name + "' (issue, status, cancel, refund, refundStatus)")));
     }
     return operations;
   }
 
-  private static QiwiDialect dialect(Object value) {
+  private static Dialect dialect(Object value) {
     if (value == null) {
       return null;
     }
-    return QiwiDialect.fromConfigName(String.valueOf(value));
+    return Dialect.fromConfigName(String.valueOf(value));
   }
 
   private static Integer count(Object value) {
@@ -160,7 +161,7 @@ final class FaultRule {
 
   private static int resultCode(JsonObject json) {
     long code = number(json, "resultCode", null, 1, 9999);
-    if (QiwiResultCode.of((int) code) == null) {
+    if (ResultCode.of((int) code).isEmpty()) {
       throw new IllegalArgumentException("'resultCode' must be a non-zero code of QIWI's table, such as 13 or 300");
     }
     return (int) code;
@@ -178,7 +179,7 @@ final class FaultRule {
     return count == null || fired < count;
   }
 
-  boolean matches(SandboxOperation operation, QiwiDialect requestDialect) {
+  boolean matches(Operation operation, Dialect requestDialect) {
     return active()
         && (operation == null || operations.isEmpty() || operations.contains(operation))
         && (dialect == null || dialect == requestDialect);

@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.bill.BillStatus;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers notifications at least once, as QIWI does (qiwi-protocol.md §4): each final transition is
+ * Delivers notifications at least once, as QIWI does: each final transition is
  * POSTed to the notification URL and retried on the back-off schedule until the receiver answers with
  * the protocol's success answer or the attempts run out. Fault rules add duplicate copies, or hold
  * notifications and release them in reverse order followed by a stale {@code waiting} one.
