@@ -79,39 +79,37 @@ final class BillApi {
   }
 
   private void faultOrAnswer(RoutingContext ctx, Operation operation, Dialect dialect, Buffer body) {
-    Optional<FaultRule> fault = faults.takeApiFault(operation, dialect);
-    if (fault.isEmpty()) {
+    Optional<Fault.ApiFault> fired = faults.takeApiFault(operation, dialect).map(FaultInjector.Fired::fault);
+    if (fired.isEmpty()) {
       respond(ctx, operation, dialect, process(ctx, operation, dialect, body));
       return;
     }
-    FaultRule rule = fault.get();
-    switch (rule.kind()) {
-      case LATENCY -> vertx.setTimer(Math.max(1, rule.latencyMs()),
+    Fault.ApiFault fault = fired.get();
+    if (fault instanceof Fault.Latency latency) {
+      vertx.setTimer(Math.max(1, latency.delay().toMillis()),
           id -> respond(ctx, operation, dialect, process(ctx, operation, dialect, body)));
-      case RESULT -> {
-        stats.request(operation, dialect, "fault:result");
-        write(ctx.response(), Answer.refused(rule.resultCode()));
-      }
-      default -> failWithoutAnswer(ctx, operation, dialect, body, rule);
+    } else if (fault instanceof Fault.ResultCode result) {
+      stats.request(operation, dialect, "fault:" + fault.kind());
+      write(ctx.response(), Answer.refused(result.code()));
+    } else if (fault instanceof Fault.LostAnswer lost) {
+      loseAnswer(ctx, operation, dialect, body, lost);
     }
   }
 
-  /** hang, drop and http5xx: the client learns nothing, whether or not the operation took effect. */
-  private void failWithoutAnswer(RoutingContext ctx, Operation operation, Dialect dialect, Buffer body,
-      FaultRule rule) {
-    if (rule.applied()) {
+  private void loseAnswer(RoutingContext ctx, Operation operation, Dialect dialect, Buffer body,
+      Fault.LostAnswer fault) {
+    if (fault.applied()) {
       process(ctx, operation, dialect, body);
     }
-    stats.request(operation, dialect, "fault:" + rule.kind().adminName());
-    switch (rule.kind()) {
-      case DROP -> ctx.request().connection().close();
-      case HTTP_5XX -> ctx.response().setStatusCode(rule.httpStatus())
+    stats.request(operation, dialect, "fault:" + fault.kind());
+    if (fault instanceof Fault.Drop) {
+      ctx.request().connection().close();
+    } else if (fault instanceof Fault.HttpStatus http) {
+      ctx.response().setStatusCode(http.status())
           .putHeader("Content-Type", "text/plain; charset=utf-8")
-          .end("sandbox: injected HTTP " + rule.httpStatus());
-      default -> {
-        // hang: the request is simply never answered; the client's own timeout has to fire.
-      }
+          .end("sandbox: injected HTTP " + http.status());
     }
+    // A hang is simply never answered: the client's own timeout has to fire.
   }
 
   private void respond(RoutingContext ctx, Operation operation, Dialect dialect, Answer answer) {

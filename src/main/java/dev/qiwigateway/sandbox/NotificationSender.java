@@ -70,11 +70,11 @@ final class NotificationSender {
       return;
     }
     OutgoingNotification notification = OutgoingNotification.of(settings, bill, bill.status());
-    int copies = faults.takeNotificationFault(FaultRule.Kind.DUPLICATES, settings.notifyDialect())
-        .map(FaultRule::copies).orElse(1);
-    faults.takeNotificationFault(FaultRule.Kind.OUT_OF_ORDER, settings.notifyDialect()).ifPresentOrElse(
-        rule -> hold(new OutgoingHold(notification, OutgoingNotification.of(settings, bill, BillStatus.WAITING), copies),
-            rule),
+    int copies = faults.takeNotificationFault(Fault.Duplicates.class, settings.notifyDialect())
+        .map(fired -> fired.fault().copies()).orElse(1);
+    faults.takeNotificationFault(Fault.OutOfOrder.class, settings.notifyDialect()).ifPresentOrElse(
+        fired -> hold(new OutgoingHold(notification, OutgoingNotification.of(settings, bill, BillStatus.WAITING), copies),
+            fired),
         () -> dispatch(notification, copies));
   }
 
@@ -93,12 +93,12 @@ final class NotificationSender {
     return original;
   }
 
-  private void hold(OutgoingHold outgoing, FaultRule rule) {
+  private void hold(OutgoingHold outgoing, FaultInjector.Fired<Fault.OutOfOrder> fired) {
     held.add(outgoing);
-    if (!rule.active()) {
+    if (fired.spent()) {
       releaseHeld();
     } else if (holdTimer < 0) {
-      holdTimer = vertx.setTimer(Math.max(1, rule.holdMs()), id -> releaseHeld());
+      holdTimer = vertx.setTimer(Math.max(1, fired.fault().hold().toMillis()), id -> releaseHeld());
     }
   }
 
