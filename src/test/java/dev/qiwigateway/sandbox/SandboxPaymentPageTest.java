@@ -197,6 +197,24 @@ class SandboxPaymentPageTest extends SandboxTestBase {
   }
 
   @Test
+  @DisplayName("optional link parameters given empty, as QIWI's pull-v2 SDK sends them, are ignored")
+  void emptyOptionalParameters(VertxTestContext ctx) {
+    issued("order-e", "test")
+        .compose(bill -> open("/order/external/main.action?shop=2042&transaction=order-e&successUrl=&failUrl="
+            + "&pay_source=&iframe=&target="))
+        .compose(page -> {
+          assertThat(page.statusCode()).isEqualTo(200);
+          return press(page.bodyAsString(), "pay");
+        })
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertThat(result.statusCode()).isEqualTo(200);
+          assertThat(result.bodyAsString()).contains("The bill is now paid.");
+          assertThat(shop.shopVisits()).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("a form post without a known action is refused with 400 and the bill keeps waiting")
   void unknownAction(VertxTestContext ctx) {
     issued("order-a", "test")
