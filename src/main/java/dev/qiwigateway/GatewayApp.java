@@ -29,8 +29,12 @@ import dev.qiwigateway.ops.ServiceReadiness;
 import dev.qiwigateway.polling.PollerVerticle;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiClientSettings;
+import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.sandbox.SandboxSettings;
 import dev.qiwigateway.sandbox.SandboxVerticle;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.NotifyAuth;
+import dev.qiwigateway.sandbox.protocol.SandboxCredentials;
 import dev.qiwigateway.webhook.WebhookVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -109,10 +113,14 @@ public final class GatewayApp {
       return Future.succeededFuture();
     }
     QiwiSettings qiwi = config.qiwi();
-    SandboxSettings settings = SandboxSettings.defaults(qiwi.credentials())
+    // The sandbox shares no code with the client, so the settings cross over as plain values.
+    QiwiCredentials credentials = qiwi.credentials();
+    SandboxSettings settings = SandboxSettings.defaults(new SandboxCredentials(credentials.prvId(),
+            credentials.apiId(), credentials.apiSecret(), credentials.secretKey(), credentials.notifyPassword()))
         .withHost("127.0.0.1")
         .withPort(config.sandboxPort())
-        .withNotifications(qiwi.dialect(), qiwi.notifyAuth(), notifyUrlFor(config.httpPort()));
+        .withNotifications(Dialect.fromConfigName(qiwi.dialect().configName()),
+            NotifyAuth.fromConfigName(qiwi.notifyAuth().configName()), notifyUrlFor(config.httpPort()));
     sandbox = new SandboxVerticle(settings);
     return vertx.deployVerticle(sandbox).map(id -> {
       config = config.withQiwi(qiwi.withSandbox(sandbox.baseUrl(), sandbox.payUrl()));

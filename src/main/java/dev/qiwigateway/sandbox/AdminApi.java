@@ -1,7 +1,7 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.BillStatus;
-import dev.qiwigateway.domain.RefundStatus;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
+import dev.qiwigateway.sandbox.protocol.RefundStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -126,18 +126,22 @@ final class AdminApi {
 
   private void listFaults(RoutingContext ctx) {
     JsonArray rules = new JsonArray();
-    faults.rules().forEach(rule -> rules.add(rule.toJson()));
+    faults.rules().forEach(rule -> rules.add(FaultJson.toJson(rule)));
     json(ctx, 200, new JsonObject().put("faults", rules));
   }
 
   private void addFault(RoutingContext ctx, Buffer body) {
+    FaultRule.Definition definition;
     try {
-      json(ctx, 201, faults.add(new JsonObject(body)).toJson());
+      definition = FaultJson.parse(new JsonObject(body));
     } catch (DecodeException | ClassCastException notJson) {
       error(ctx, 400, "body must be a JSON object");
+      return;
     } catch (IllegalArgumentException badRule) {
       error(ctx, 400, badRule.getMessage());
+      return;
     }
+    json(ctx, 201, FaultJson.toJson(faults.add(definition)));
   }
 
   private void removeFault(RoutingContext ctx) {

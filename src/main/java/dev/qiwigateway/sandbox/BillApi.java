@@ -1,10 +1,11 @@
 package dev.qiwigateway.sandbox;
 
-import static dev.qiwigateway.qiwi.QiwiResultCode.AUTHORIZATION_FAILED;
-import static dev.qiwigateway.qiwi.QiwiResultCode.BAD_REQUEST;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.AUTHORIZATION_FAILED;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.BAD_PARAMETERS;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiIds;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.FieldRules;
+import dev.qiwigateway.sandbox.protocol.Operation;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The five QIWI operations in both dialects at once (qiwi-protocol.md §2, §3): rest-v3 under
+ * The five QIWI operations in both dialects at once: rest-v3 under
  * {@code /api/v3/prv/bills/...}, pull-v2 under {@code /api/v2/prv/{prv_id}/bills/...}. Faults are
  * applied before anything else, as a broken network or an overloaded QIWI would.
  */
@@ -60,60 +61,58 @@ final class BillApi {
   }
 
   void mount(Router router) {
-    for (QiwiDialect dialect : QiwiDialect.values()) {
-      String bill = dialect == QiwiDialect.REST_V3 ? "/api/v3/prv/bills/:billId" : "/api/v2/prv/:prvId/bills/:billId";
+    for (Dialect dialect : Dialect.values()) {
+      String bill = dialect == Dialect.REST_V3 ? "/api/v3/prv/bills/:billId" : "/api/v2/prv/:prvId/bills/:billId";
       String refund = bill + "/refund/:refundId";
-      router.route(HttpMethod.PUT, bill).handler(ctx -> receive(ctx, SandboxOperation.ISSUE, dialect));
-      router.route(HttpMethod.GET, bill).handler(ctx -> receive(ctx, SandboxOperation.STATUS, dialect));
-      router.route(HttpMethod.PATCH, bill).handler(ctx -> receive(ctx, SandboxOperation.CANCEL, dialect));
-      router.route(HttpMethod.PUT, refund).handler(ctx -> receive(ctx, SandboxOperation.REFUND, dialect));
-      router.route(HttpMethod.GET, refund).handler(ctx -> receive(ctx, SandboxOperation.REFUND_STATUS, dialect));
+      router.route(HttpMethod.PUT, bill).handler(ctx -> receive(ctx, Operation.ISSUE, dialect));
+      router.route(HttpMethod.GET, bill).handler(ctx -> receive(ctx, Operation.STATUS, dialect));
+      router.route(HttpMethod.PATCH, bill).handler(ctx -> receive(ctx, Operation.CANCEL, dialect));
+      router.route(HttpMethod.PUT, refund).handler(ctx -> receive(ctx, Operation.REFUND, dialect));
+      router.route(HttpMethod.GET, refund).handler(ctx -> receive(ctx, Operation.REFUND_STATUS, dialect));
     }
   }
 
-  private void receive(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect) {
+  private void receive(RoutingContext ctx, Operation operation, Dialect dialect) {
     ctx.request().body()
         .onSuccess(body -> faultOrAnswer(ctx, operation, dialect, body))
         .onFailure(ctx::fail);
   }
 
-  private void faultOrAnswer(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Buffer body) {
-    Optional<FaultRule> fault = faults.takeApiFault(operation, dialect);
-    if (fault.isEmpty()) {
+  private void faultOrAnswer(RoutingContext ctx, Operation operation, Dialect dialect, Buffer body) {
+    Optional<Fault.ApiFault> fired = faults.takeApiFault(operation, dialect).map(FaultInjector.Fired::fault);
+    if (fired.isEmpty()) {
       respond(ctx, operation, dialect, process(ctx, operation, dialect, body));
       return;
     }
-    FaultRule rule = fault.get();
-    switch (rule.kind()) {
-      case LATENCY -> vertx.setTimer(Math.max(1, rule.latencyMs()),
+    Fault.ApiFault fault = fired.get();
+    if (fault instanceof Fault.Latency latency) {
+      vertx.setTimer(Math.max(1, latency.delay().toMillis()),
           id -> respond(ctx, operation, dialect, process(ctx, operation, dialect, body)));
-      case RESULT -> {
-        stats.request(operation, dialect, "fault:result");
-        write(ctx.response(), Answer.refused(rule.resultCode()));
-      }
-      default -> failWithoutAnswer(ctx, operation, dialect, body, rule);
+    } else if (fault instanceof Fault.ResultCode result) {
+      stats.request(operation, dialect, "fault:" + fault.kind());
+      write(ctx.response(), Answer.refused(result.code()));
+    } else if (fault instanceof Fault.LostAnswer lost) {
+      loseAnswer(ctx, operation, dialect, body, lost);
     }
   }
 
-  /** hang, drop and http5xx: the client learns nothing, whether or not the operation took effect. */
-  private void failWithoutAnswer(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Buffer body,
-      FaultRule rule) {
-    if (rule.applied()) {
+  private void loseAnswer(RoutingContext ctx, Operation operation, Dialect dialect, Buffer body,
+      Fault.LostAnswer fault) {
+    if (fault.applied()) {
       process(ctx, operation, dialect, body);
     }
-    stats.request(operation, dialect, "fault:" + rule.kind().adminName());
-    switch (rule.kind()) {
-      case DROP -> ctx.request().connection().close();
-      case HTTP_5XX -> ctx.response().setStatusCode(rule.httpStatus())
+    stats.request(operation, dialect, "fault:" + fault.kind());
+    if (fault instanceof Fault.Drop) {
+      ctx.request().connection().close();
+    } else if (fault instanceof Fault.HttpStatus http) {
+      ctx.response().setStatusCode(http.status())
           .putHeader("Content-Type", "text/plain; charset=utf-8")
-          .end("sandbox: injected HTTP " + rule.httpStatus());
-      default -> {
-        // hang: the request is simply never answered; the client's own timeout has to fire.
-      }
+          .end("sandbox: injected HTTP " + http.status());
     }
+    // A hang is simply never answered: the client's own timeout has to fire.
   }
 
-  private void respond(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Answer answer) {
+  private void respond(RoutingContext ctx, Operation operation, Dialect dialect, Answer answer) {
     stats.resultCode(operation, dialect, answer.resultCode());
     write(ctx.response(), answer);
   }
@@ -127,20 +126,20 @@ final class BillApi {
         .end(answer.body().encode());
   }
 
-  private Answer process(RoutingContext ctx, SandboxOperation operation, QiwiDialect dialect, Buffer body) {
+  private Answer process(RoutingContext ctx, Operation operation, Dialect dialect, Buffer body) {
     MultiMap headers = ctx.request().headers();
     if (!validator.authorized(dialect, ctx.pathParam("prvId"), headers)) {
       return Answer.refused(AUTHORIZATION_FAILED.code());
     }
     String billId = ctx.pathParam("billId");
     String refundId = ctx.pathParam("refundId");
-    boolean idsValid = QiwiIds.isBillId(billId) && (refundId == null || QiwiIds.isRefundId(refundId));
+    boolean idsValid = FieldRules.isBillId(billId) && (refundId == null || FieldRules.isRefundId(refundId));
     if (!idsValid || !validator.headersAcceptable(operation, headers)) {
-      return Answer.refused(BAD_REQUEST.code());
+      return Answer.refused(BAD_PARAMETERS.code());
     }
     Optional<Map<String, String>> fields = operation.hasBody() ? ProtocolValidator.form(body) : Optional.of(Map.of());
     if (fields.isEmpty()) {
-      return Answer.refused(BAD_REQUEST.code());
+      return Answer.refused(BAD_PARAMETERS.code());
     }
     return switch (operation) {
       case ISSUE -> issue(billId, fields.get());
@@ -158,7 +157,7 @@ final class BillApi {
     }
     boolean isNew = ledger.find(billId).isEmpty();
     if (isNew && !validator.lifetimeAcceptable(request.value())) {
-      return Answer.refused(BAD_REQUEST.code());
+      return Answer.refused(BAD_PARAMETERS.code());
     }
     return Answer.of(ledger.issue(request.value()));
   }

@@ -1,13 +1,13 @@
 package dev.qiwigateway.sandbox;
 
-import static dev.qiwigateway.qiwi.QiwiResultCode.AMOUNT_TOO_LARGE;
-import static dev.qiwigateway.qiwi.QiwiResultCode.BILL_BEING_PAID;
-import static dev.qiwigateway.qiwi.QiwiResultCode.BILL_EXISTS;
-import static dev.qiwigateway.qiwi.QiwiResultCode.BILL_NOT_FOUND;
-import static dev.qiwigateway.qiwi.QiwiResultCode.FORBIDDEN;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.AMOUNT_TOO_LARGE;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.BILL_ALREADY_EXISTS;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.BILL_NOT_FOUND;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.BILL_PAID_OR_BEING_PAID;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.OPERATION_FORBIDDEN;
 
-import dev.qiwigateway.domain.BillStatus;
-import dev.qiwigateway.domain.RefundStatus;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
+import dev.qiwigateway.sandbox.protocol.RefundStatus;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The bill and refund state machines (qiwi-protocol.md §3, §5, §8). Confined to the sandbox's event
+ * The bill and refund state machines. Confined to the sandbox's event
  * loop, so it needs no locks. Every bill that leaves {@code waiting} is handed to {@code onFinal}
  * exactly once, which is where notifications start; every new refund goes to {@code onNewRefund},
  * which is where its settling is scheduled.
@@ -53,7 +53,7 @@ final class BillLedger {
     if (existing.isPresent()) {
       SandboxBill bill = existing.get();
       bill.countIssueRequest();
-      return bill.issued().equals(request) ? LedgerResult.ofBill(bill) : LedgerResult.refused(BILL_EXISTS);
+      return bill.issued().equals(request) ? LedgerResult.ofBill(bill) : LedgerResult.refused(BILL_ALREADY_EXISTS);
     }
     SandboxBill bill = new SandboxBill(request, clock.instant());
     bill.countIssueRequest();
@@ -73,10 +73,10 @@ final class BillLedger {
     }
     SandboxBill bill = found.get();
     if (bill.status() == BillStatus.PAID) {
-      return LedgerResult.refused(BILL_BEING_PAID);
+      return LedgerResult.refused(BILL_PAID_OR_BEING_PAID);
     }
     if (!finish(bill, BillStatus.REJECTED)) {
-      return LedgerResult.refused(FORBIDDEN);
+      return LedgerResult.refused(OPERATION_FORBIDDEN);
     }
     return LedgerResult.ofBill(bill);
   }
@@ -92,13 +92,13 @@ final class BillLedger {
     }
     SandboxBill bill = found.get();
     if (bill.status() != BillStatus.PAID) {
-      return LedgerResult.refused(FORBIDDEN);
+      return LedgerResult.refused(OPERATION_FORBIDDEN);
     }
     Optional<SandboxRefund> existing = bill.refund(refundId);
     if (existing.isPresent()) {
       return existing.get().amount().compareTo(amount) == 0
           ? LedgerResult.ofRefund(bill, existing.get())
-          : LedgerResult.refused(BILL_EXISTS);
+          : LedgerResult.refused(BILL_ALREADY_EXISTS);
     }
     if (bill.committedRefunds().add(amount).compareTo(bill.amount()) > 0) {
       return LedgerResult.refused(AMOUNT_TOO_LARGE);

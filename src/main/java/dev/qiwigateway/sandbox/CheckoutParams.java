@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The payment form's parameters (qiwi-protocol.md §6), as the checkout redirect or the page's own
+ * The payment form's parameters, as the checkout redirect or the page's own
  * form carries them. Checked as strictly as the rest of the sandbox: a gateway that builds a broken
  * payUrl finds out here.
  */
@@ -18,13 +18,18 @@ record CheckoutParams(String shop, String billId, String successUrl, String fail
   private static final Set<String> PAY_SOURCES = Set.of("qw", "mobile", "card", "wm", "ssk");
 
   /**
-   * @param param a parameter by name, null when absent
+   * @param given a parameter by name, null when absent; an empty one counts as absent
    * @throws IllegalArgumentException with a message for the buyer's error page
    */
-  static CheckoutParams parse(Function<String, String> param) {
+  static CheckoutParams parse(Function<String, String> given) {
+    // QIWI's own pull-v2 SDK sends the optional parameters it has no value for as empty ones.
+    Function<String, String> param = name -> {
+      String value = given.apply(name);
+      return value == null || value.isEmpty() ? null : value;
+    };
     String shop = param.apply("shop");
     String billId = param.apply("transaction");
-    if (shop == null || shop.isEmpty() || billId == null || billId.isEmpty()) {
+    if (shop == null || billId == null) {
       throw new IllegalArgumentException("The link must name the shop and the transaction (bill id).");
     }
     requireOneOf(param.apply("iframe"), Set.of("true", "false"), "iframe");

@@ -1,10 +1,11 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
-import io.vertx.core.json.JsonObject;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.Operation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The active fault rules. A request or notification takes at most one rule of a kind family, the
@@ -13,31 +14,42 @@ import java.util.Optional;
  */
 final class FaultInjector {
 
+  /**
+   * A fault that has just fired.
+   *
+   * @param spent whether that was the rule's last firing
+   */
+  record Fired<F extends Fault>(F fault, boolean spent) {
+  }
+
   private final List<FaultRule> rules = new ArrayList<>();
   private int nextId = 1;
 
-  /** @throws IllegalArgumentException when the rule is malformed */
-  FaultRule add(JsonObject json) {
-    FaultRule rule = FaultRule.fromJson(nextId, json);
-    nextId++;
+  /** Ids are never reused within a run, not even after a clear, so an old id cannot hit a new rule. */
+  FaultRule add(FaultRule.Definition definition) {
+    FaultRule rule = new FaultRule(nextId++, definition);
     rules.add(rule);
     return rule;
   }
 
-  /** The API fault that this request triggers, if any; the rule is counted as fired. */
-  Optional<FaultRule> takeApiFault(SandboxOperation operation, QiwiDialect dialect) {
-    return take(rule -> !rule.kind().forNotifications() && rule.matches(operation, dialect));
+  /** The API fault that this request triggers, if any. */
+  Optional<Fired<Fault.ApiFault>> takeApiFault(Operation operation, Dialect dialect) {
+    return take(Fault.ApiFault.class, rule -> rule.matches(operation, dialect));
   }
 
-  /** A notification fault of the given kind for a notification in this dialect, if any. */
-  Optional<FaultRule> takeNotificationFault(FaultRule.Kind kind, QiwiDialect dialect) {
-    return take(rule -> rule.kind() == kind && rule.matches(null, dialect));
+  /** A notification fault of one kind for a notification in this dialect, if any. */
+  <F extends Fault.NotificationFault> Optional<Fired<F>> takeNotificationFault(Class<F> kind, Dialect dialect) {
+    return take(kind, rule -> rule.matches(null, dialect));
   }
 
-  private Optional<FaultRule> take(java.util.function.Predicate<FaultRule> applies) {
-    Optional<FaultRule> rule = rules.stream().filter(applies).findFirst();
-    rule.ifPresent(FaultRule::fire);
-    return rule;
+  private <F extends Fault> Optional<Fired<F>> take(Class<F> kind, Predicate<FaultRule> applies) {
+    for (FaultRule rule : rules) {
+      if (kind.isInstance(rule.fault()) && applies.test(rule)) {
+        rule.fire();
+        return Optional.of(new Fired<>(kind.cast(rule.fault()), !rule.active()));
+      }
+    }
+    return Optional.empty();
   }
 
   List<FaultRule> rules() {

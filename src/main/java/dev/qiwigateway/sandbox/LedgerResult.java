@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiResultCode;
+import dev.qiwigateway.sandbox.protocol.ResultCode;
 
 /** What an operation on the ledger came to: a QIWI result code and, on success, what it is about. */
 record LedgerResult(int resultCode, SandboxBill bill, SandboxRefund refund) {
@@ -13,7 +13,7 @@ record LedgerResult(int resultCode, SandboxBill bill, SandboxRefund refund) {
     return new LedgerResult(0, bill, refund);
   }
 
-  static LedgerResult refused(QiwiResultCode code) {
+  static LedgerResult refused(ResultCode code) {
     return new LedgerResult(code.code(), null, null);
   }
 

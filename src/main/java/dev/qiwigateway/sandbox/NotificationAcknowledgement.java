@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Whether an answer to a notification is the protocol's success answer (qiwi-protocol.md §4). Anything
+ * Whether an answer to a notification is the protocol's success answer. Anything
  * else, however close, is a failure that QIWI retries: a receiver that answers 200 with the wrong body
  * has not acknowledged.
  */
@@ -21,7 +21,7 @@ final class NotificationAcknowledgement {
   private NotificationAcknowledgement() {
   }
 
-  static boolean acknowledges(QiwiDialect dialect, HttpResponse<Buffer> response) {
+  static boolean acknowledges(Dialect dialect, HttpResponse<Buffer> response) {
     if (response.statusCode() != 200) {
       return false;
     }

@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers notifications at least once, as QIWI does (qiwi-protocol.md §4): each final transition is
+ * Delivers notifications at least once, as QIWI does: each final transition is
  * POSTed to the notification URL and retried on the back-off schedule until the receiver answers with
  * the protocol's success answer or the attempts run out. Fault rules add duplicate copies, or hold
  * notifications and release them in reverse order followed by a stale {@code waiting} one.
@@ -70,11 +70,11 @@ final class NotificationSender {
       return;
     }
     OutgoingNotification notification = OutgoingNotification.of(settings, bill, bill.status());
-    int copies = faults.takeNotificationFault(FaultRule.Kind.DUPLICATES, settings.notifyDialect())
-        .map(FaultRule::copies).orElse(1);
-    faults.takeNotificationFault(FaultRule.Kind.OUT_OF_ORDER, settings.notifyDialect()).ifPresentOrElse(
-        rule -> hold(new OutgoingHold(notification, OutgoingNotification.of(settings, bill, BillStatus.WAITING), copies),
-            rule),
+    int copies = faults.takeNotificationFault(Fault.Duplicates.class, settings.notifyDialect())
+        .map(fired -> fired.fault().copies()).orElse(1);
+    faults.takeNotificationFault(Fault.OutOfOrder.class, settings.notifyDialect()).ifPresentOrElse(
+        fired -> hold(new OutgoingHold(notification, OutgoingNotification.of(settings, bill, BillStatus.WAITING), copies),
+            fired),
         () -> dispatch(notification, copies));
   }
 
@@ -93,12 +93,12 @@ final class NotificationSender {
     return original;
   }
 
-  private void hold(OutgoingHold outgoing, FaultRule rule) {
+  private void hold(OutgoingHold outgoing, FaultInjector.Fired<Fault.OutOfOrder> fired) {
     held.add(outgoing);
-    if (!rule.active()) {
+    if (fired.spent()) {
       releaseHeld();
     } else if (holdTimer < 0) {
-      holdTimer = vertx.setTimer(Math.max(1, rule.holdMs()), id -> releaseHeld());
+      holdTimer = vertx.setTimer(Math.max(1, fired.fault().hold().toMillis()), id -> releaseHeld());
     }
   }
 

@@ -1,50 +1,51 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.BillStatus;
-import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
-import dev.qiwigateway.qiwi.NotifyAuthMode;
-import dev.qiwigateway.qiwi.QiwiAmount;
-import dev.qiwigateway.qiwi.QiwiCredentials;
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.sandbox.protocol.Amount;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.FormBody;
+import dev.qiwigateway.sandbox.protocol.MoscowTime;
+import dev.qiwigateway.sandbox.protocol.NotificationSigner;
+import dev.qiwigateway.sandbox.protocol.NotifyAuth;
+import dev.qiwigateway.sandbox.protocol.SandboxCredentials;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A notification as QIWI sends it (qiwi-protocol.md §4): the form fields of the configured dialect
- * and the header that authenticates them. Built once, so every copy and retry is byte-identical.
+ * A notification as QIWI sends it: the form fields of the configured dialect and the header that
+ * authenticates them. Built once, so every copy and retry is byte-identical.
  */
 record OutgoingNotification(String billId, BillStatus status, Map<String, String> fields, String headerName,
     String headerValue) {
 
   static OutgoingNotification of(SandboxSettings settings, SandboxBill bill, BillStatus status) {
-    QiwiCredentials credentials = settings.credentials();
-    if (settings.notifyDialect() == QiwiDialect.REST_V3) {
-      Map<String, String> fields = restV3Fields(credentials, bill, status);
-      return new OutgoingNotification(bill.billId(), status, fields, "X-Api-Signature",
-          NotificationSignature.restV3(credentials.secretKey(), fields));
+    SandboxCredentials credentials = settings.credentials();
+    Dialect dialect = settings.notifyDialect();
+    Map<String, String> fields = dialect == Dialect.REST_V3
+        ? restV3Fields(credentials, bill, status)
+        : pullV2Fields(bill, status);
+    if (dialect == Dialect.PULL_V2 && settings.notifyAuth() == NotifyAuth.BASIC) {
+      return new OutgoingNotification(bill.billId(), status, fields, "Authorization",
+          credentials.notificationAuthorization());
     }
-    Map<String, String> fields = pullV2Fields(bill, status);
-    return settings.notifyAuth() == NotifyAuthMode.BASIC
-        ? new OutgoingNotification(bill.billId(), status, fields, "Authorization",
-            credentials.notificationBasicAuthorization())
-        : new OutgoingNotification(bill.billId(), status, fields, "X-Api-Signature",
-            NotificationSignature.pullV2(credentials.notifyPassword(), fields));
+    return new OutgoingNotification(bill.billId(), status, fields, "X-Api-Signature",
+        NotificationSigner.of(dialect, credentials).sign(fields));
   }
 
-  private static Map<String, String> restV3Fields(QiwiCredentials credentials, SandboxBill bill, BillStatus status) {
+  /** The wallet the bill was issued to goes out as {@code phone}. */
+  private static Map<String, String> restV3Fields(SandboxCredentials credentials, SandboxBill bill,
+      BillStatus status) {
     IssueRequest issued = bill.issued();
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("prv_id", credentials.prvId());
     fields.put("bill_id", issued.billId());
     fields.put("status", status.wireName());
     fields.put("error", "0");
-    fields.put("amount", QiwiAmount.format(issued.amount()));
+    fields.put("amount", Amount.format(issued.amount()));
     fields.put("phone", issued.user());
     if (status == BillStatus.PAID) {
-      bill.paymentDate().ifPresent(paid -> fields.put("payment_date", QiwiLifetime.format(paid)));
+      bill.paymentDate().ifPresent(paid -> fields.put("payment_date", MoscowTime.format(paid)));
     }
     fields.put("currency", issued.currency());
     fields.put("comment", issued.comment());
@@ -58,7 +59,7 @@ record OutgoingNotification(String billId, BillStatus status, Map<String, String
     fields.put("bill_id", issued.billId());
     fields.put("status", status.wireName());
     fields.put("error", "0");
-    fields.put("amount", QiwiAmount.format(issued.amount()));
+    fields.put("amount", Amount.format(issued.amount()));
     fields.put("user", issued.user());
     if (issued.prvName() != null) {
       fields.put("prv_name", issued.prvName());
@@ -70,7 +71,7 @@ record OutgoingNotification(String billId, BillStatus status, Map<String, String
   }
 
   String body() {
-    return FormCodec.encode(fields);
+    return FormBody.encode(fields);
   }
 
   JsonObject fieldsJson() {

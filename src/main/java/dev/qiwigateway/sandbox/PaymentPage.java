@@ -1,16 +1,15 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.BillStatus;
-import dev.qiwigateway.qiwi.FormCodec;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
+import dev.qiwigateway.sandbox.protocol.FormBody;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The payment page at the payUrl (qiwi-protocol.md §6), where a person (or a test acting like a
+ * The payment page at the payUrl, where a person (or a test acting like a
  * browser) pays, declines, or makes the payment fail. A button press is an HTML form POST; the buyer
  * is then sent back to successUrl/failUrl with {@code order={bill_id}}, or shown the result.
  */
@@ -49,7 +48,8 @@ final class PaymentPage {
     CheckoutParams checkout;
     BillStatus target;
     try {
-      form = FormCodec.decode(body.toString(StandardCharsets.UTF_8));
+      form = FormBody.decode(body.getBytes())
+          .orElseThrow(() -> new IllegalArgumentException("The form is not a UTF-8 form submission."));
       checkout = CheckoutParams.parse(form);
       target = target(form.get("action"));
     } catch (IllegalArgumentException badForm) {

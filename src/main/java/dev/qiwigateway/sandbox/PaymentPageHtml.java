@@ -1,7 +1,7 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.BillStatus;
-import dev.qiwigateway.qiwi.QiwiAmount;
+import dev.qiwigateway.sandbox.protocol.Amount;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
 
 /** The HTML of the payment page: plain, self-contained, every value escaped. */
 final class PaymentPageHtml {
@@ -42,7 +42,7 @@ final class PaymentPageHtml {
     }
     String details = "<table>"
         + row("Bill", issued.billId())
-        + row("Amount", QiwiAmount.format(issued.amount()) + " " + issued.currency())
+        + row("Amount", Amount.format(issued.amount()) + " " + issued.currency())
         + row("Comment", issued.comment())
         + (issued.prvName() == null ? "" : row("Shop", issued.prvName()))
         + row("Wallet", issued.user())

@@ -1,40 +1,35 @@
 package dev.qiwigateway.sandbox;
 
-import static dev.qiwigateway.qiwi.QiwiResultCode.AMOUNT_TOO_LARGE;
-import static dev.qiwigateway.qiwi.QiwiResultCode.AMOUNT_TOO_SMALL;
-import static dev.qiwigateway.qiwi.QiwiResultCode.BAD_REQUEST;
-import static dev.qiwigateway.qiwi.QiwiResultCode.CURRENCY_NOT_ALLOWED;
-import static dev.qiwigateway.qiwi.QiwiResultCode.PARAMETER_MISSING;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.AMOUNT_TOO_LARGE;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.AMOUNT_TOO_SMALL;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.BAD_PARAMETERS;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.CURRENCY_NOT_ALLOWED;
+import static dev.qiwigateway.sandbox.protocol.ResultCode.PARAMETER_MISSING;
 
-import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
-import dev.qiwigateway.qiwi.QiwiAmount;
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiIds;
-import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.sandbox.protocol.Amount;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.FieldRules;
+import dev.qiwigateway.sandbox.protocol.FormBody;
+import dev.qiwigateway.sandbox.protocol.MoscowTime;
+import dev.qiwigateway.sandbox.protocol.Operation;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Refuses what QIWI refuses (qiwi-protocol.md §2): wrong credentials, a missing {@code Accept:
- * text/json}, a body that is not a UTF-8 form, malformed ids and fields. A required field that is
- * absent is 341; one that is present but malformed is 5.
+ * Refuses what QIWI refuses: wrong credentials, a missing {@code Accept: text/json}, a body that is not
+ * a UTF-8 form, malformed ids and fields. A required field that is absent is 341; one that is present
+ * but malformed is 5.
  */
 final class ProtocolValidator {
 
   private static final String FORM_TYPE = "application/x-www-form-urlencoded";
   private static final List<String> ISSUE_REQUIRED = List.of("user", "amount", "ccy", "comment", "lifetime");
-  private static final Set<String> PAY_SOURCES = Set.of("qw", "mobile");
-  /** URLDecoder turns bytes that are not UTF-8 into U+FFFD; a value containing it was not UTF-8. */
-  private static final char NOT_UTF8 = '\uFFFD';
 
   private final SandboxSettings settings;
 
@@ -43,18 +38,17 @@ final class ProtocolValidator {
   }
 
   /** Exactly one Authorization header with this dialect's credential, and (pull-v2) our shop in the path. */
-  boolean authorized(QiwiDialect dialect, String pathPrvId, MultiMap headers) {
+  boolean authorized(Dialect dialect, String pathPrvId, MultiMap headers) {
     List<String> presented = headers.getAll("Authorization");
     if (presented.size() != 1) {
       return false;
     }
-    boolean credentialMatches = NotificationSignature.constantTimeEquals(
-        presented.get(0), settings.credentials().authorization(dialect));
-    return credentialMatches && (dialect == QiwiDialect.REST_V3 || settings.credentials().prvId().equals(pathPrvId));
+    boolean credentialMatches = settings.credentials().authorizesApiCall(dialect, presented.get(0));
+    return credentialMatches && (dialect == Dialect.REST_V3 || settings.credentials().prvId().equals(pathPrvId));
   }
 
   /** {@code Accept} must ask for text/json; a body must be a form in UTF-8. */
-  boolean headersAcceptable(SandboxOperation operation, MultiMap headers) {
+  boolean headersAcceptable(Operation operation, MultiMap headers) {
     String accept = headers.get("Accept");
     if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/json")) {
       return false;
@@ -62,6 +56,7 @@ final class ProtocolValidator {
     return !operation.hasBody() || isUtf8Form(headers.getAll("Content-Type"));
   }
 
+  /** The form media type, with no charset or with UTF-8 as its charset. */
   static boolean isUtf8Form(List<String> contentTypes) {
     if (contentTypes.size() != 1) {
       return false;
@@ -82,23 +77,9 @@ final class ProtocolValidator {
     return true;
   }
 
-  /** Decodes a form body; empty when it is not a well-formed, percent-encoded UTF-8 form. */
+  /** The fields of a form body; empty when it is not a well-formed, percent-encoded UTF-8 form. */
   static Optional<Map<String, String>> form(Buffer body) {
-    byte[] bytes = body == null ? new byte[0] : body.getBytes();
-    for (byte b : bytes) {
-      // Non-ASCII bytes are negative here: a form carries UTF-8 only percent-encoded.
-      if (b < 0x20 || b == 0x7f) {
-        return Optional.empty();
-      }
-    }
-    try {
-      Map<String, String> fields = FormCodec.decode(new String(bytes, StandardCharsets.US_ASCII));
-      boolean utf8 = fields.entrySet().stream()
-          .noneMatch(e -> e.getKey().indexOf(NOT_UTF8) >= 0 || e.getValue().indexOf(NOT_UTF8) >= 0);
-      return utf8 ? Optional.of(fields) : Optional.empty();
-    } catch (IllegalArgumentException malformed) {
-      return Optional.empty();
-    }
+    return FormBody.decode(body == null ? new byte[0] : body.getBytes());
   }
 
   Validated<IssueRequest> issue(String billId, Map<String, String> fields) {
@@ -106,32 +87,33 @@ final class ProtocolValidator {
       return Validated.refused(PARAMETER_MISSING);
     }
     String user = fields.get("user");
-    BigDecimal amount = QiwiAmount.parseStrict(fields.get("amount"));
+    Optional<BigDecimal> amount = Amount.parse(fields.get("amount"));
     String currency = fields.get("ccy");
     String comment = fields.get("comment");
-    Instant lifetime = QiwiLifetime.parse(fields.get("lifetime"));
-    String paySource = fields.getOrDefault("pay_source", "qw");
+    Optional<Instant> lifetime = MoscowTime.parse(fields.get("lifetime"));
+    String paySource = fields.getOrDefault("pay_source", FieldRules.DEFAULT_PAY_SOURCE);
     String prvName = fields.get("prv_name");
-    boolean wellFormed = QiwiIds.isUser(user) && user.length() <= 20
-        && amount != null
-        && QiwiIds.CURRENCY.matcher(currency).matches()
-        && comment.codePointCount(0, comment.length()) <= QiwiIds.COMMENT_MAX
-        && lifetime != null
-        && PAY_SOURCES.contains(paySource)
-        && (prvName == null || prvName.codePointCount(0, prvName.length()) <= QiwiIds.PROVIDER_NAME_MAX);
+    boolean wellFormed = FieldRules.isUser(user)
+        && amount.isPresent()
+        && FieldRules.isCurrency(currency)
+        && FieldRules.isComment(comment)
+        && lifetime.isPresent()
+        && FieldRules.isPaySource(paySource)
+        && FieldRules.isPrvName(prvName);
     if (!wellFormed) {
-      return Validated.refused(BAD_REQUEST);
+      return Validated.refused(BAD_PARAMETERS);
     }
     if (!settings.currencies().contains(currency)) {
       return Validated.refused(CURRENCY_NOT_ALLOWED);
     }
-    if (amount.compareTo(settings.minAmount()) < 0) {
+    if (amount.get().compareTo(settings.minAmount()) < 0) {
       return Validated.refused(AMOUNT_TOO_SMALL);
     }
-    if (amount.compareTo(settings.maxAmount()) > 0) {
+    if (amount.get().compareTo(settings.maxAmount()) > 0) {
       return Validated.refused(AMOUNT_TOO_LARGE);
     }
-    return Validated.ok(new IssueRequest(billId, user, amount, currency, comment, lifetime, paySource, prvName));
+    return Validated.ok(new IssueRequest(billId, user, amount.get(), currency, comment, lifetime.get(), paySource,
+        prvName));
   }
 
   /**
@@ -147,8 +129,9 @@ final class ProtocolValidator {
     if (!fields.containsKey("amount")) {
       return Validated.refused(PARAMETER_MISSING);
     }
-    BigDecimal amount = QiwiAmount.parseStrict(fields.get("amount"));
-    return amount == null ? Validated.refused(BAD_REQUEST) : Validated.ok(amount);
+    return Amount.parse(fields.get("amount"))
+        .map(Validated::ok)
+        .orElseGet(() -> Validated.refused(BAD_PARAMETERS));
   }
 
   /** The only cancel QIWI knows is {@code status=rejected}, and nothing else in the body. */
@@ -157,6 +140,6 @@ final class ProtocolValidator {
       return PARAMETER_MISSING.code();
     }
     boolean exact = fields.size() == 1 && "rejected".equals(fields.get("status"));
-    return exact ? 0 : BAD_REQUEST.code();
+    return exact ? 0 : BAD_PARAMETERS.code();
   }
 }

@@ -1,11 +1,11 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiAmount;
-import dev.qiwigateway.qiwi.QiwiLifetime;
-import dev.qiwigateway.qiwi.QiwiResultCode;
+import dev.qiwigateway.sandbox.protocol.Amount;
+import dev.qiwigateway.sandbox.protocol.MoscowTime;
+import dev.qiwigateway.sandbox.protocol.ResultCode;
 import io.vertx.core.json.JsonObject;
 
-/** QIWI's answer bodies (qiwi-protocol.md §3): {@code {"response":{"result_code":..., ...}}}. */
+/** QIWI's answer bodies: {@code {"response":{"result_code":..., ...}}}. */
 final class QiwiAnswers {
 
   private QiwiAnswers() {
@@ -13,7 +13,7 @@ final class QiwiAnswers {
 
   static JsonObject bill(SandboxBill bill) {
     IssueRequest issued = bill.issued();
-    String amount = QiwiAmount.format(issued.amount());
+    String amount = Amount.format(issued.amount());
     JsonObject body = new JsonObject()
         .put("bill_id", issued.billId())
         .put("amount", amount)
@@ -25,14 +25,14 @@ final class QiwiAnswers {
         .put("user", issued.user())
         .put("comment", issued.comment())
         // Not in the documented shape on purpose: QIWI adds fields, and clients must ignore them.
-        .put("creation_datetime", QiwiLifetime.format(bill.createdAt()));
+        .put("creation_datetime", MoscowTime.format(bill.createdAt()));
     return success().put("bill", body).wrapped();
   }
 
   static JsonObject refund(SandboxBill bill, SandboxRefund refund) {
     JsonObject body = new JsonObject()
         .put("refund_id", refund.refundId())
-        .put("amount", QiwiAmount.format(refund.amount()))
+        .put("amount", Amount.format(refund.amount()))
         .put("status", refund.status().wireName())
         .put("error", 0)
         .put("user", bill.issued().user());
@@ -40,14 +40,13 @@ final class QiwiAnswers {
   }
 
   static JsonObject error(int resultCode) {
-    String description = resultCode == QiwiResultCode.AUTHORIZATION_FAILED.code()
-        ? "Authorization failed"
-        : QiwiResultCode.describe(resultCode);
-    return new Response(new JsonObject().put("result_code", resultCode).put("description", description)).wrapped();
+    return new Response(new JsonObject()
+        .put("result_code", resultCode)
+        .put("description", ResultCode.describe(resultCode))).wrapped();
   }
 
   private static Response success() {
-    return new Response(new JsonObject().put("result_code", 0));
+    return new Response(new JsonObject().put("result_code", ResultCode.SUCCESS.code()));
   }
 
   private record Response(JsonObject content) {

@@ -1,8 +1,8 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.BillStatus;
-import dev.qiwigateway.domain.RefundStatus;
-import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.sandbox.protocol.BillStatus;
+import dev.qiwigateway.sandbox.protocol.MoscowTime;
+import dev.qiwigateway.sandbox.protocol.RefundStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -100,7 +100,7 @@ final class SandboxBill {
         .put("currency", issued.currency())
         .put("user", issued.user())
         .put("comment", issued.comment())
-        .put("lifetime", QiwiLifetime.format(issued.lifetime()))
+        .put("lifetime", MoscowTime.format(issued.lifetime()))
         .put("paySource", issued.paySource())
         .put("prvName", issued.prvName())
         .put("createdAt", createdAt.toString())

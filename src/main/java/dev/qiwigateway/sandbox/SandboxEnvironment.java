@@ -1,8 +1,8 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.NotifyAuthMode;
-import dev.qiwigateway.qiwi.QiwiCredentials;
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.NotifyAuth;
+import dev.qiwigateway.sandbox.protocol.SandboxCredentials;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -30,13 +30,13 @@ final class SandboxEnvironment {
     };
     String prvId = numeric("QIWI_PRV_ID", orDefault(get.apply("QIWI_PRV_ID"), DEFAULT_PRV_ID));
     String apiId = numeric("QIWI_API_ID", orDefault(get.apply("QIWI_API_ID"), DEFAULT_API_ID));
-    QiwiCredentials credentials = new QiwiCredentials(prvId, apiId,
+    SandboxCredentials credentials = new SandboxCredentials(prvId, apiId,
         orDefault(get.apply("QIWI_API_SECRET"), DEFAULT_API_SECRET), get.apply("QIWI_SECRET_KEY"),
         orDefault(get.apply("QIWI_NOTIFY_PASSWORD"), DEFAULT_NOTIFY_PASSWORD));
-    QiwiDialect dialect = named("QIWI_DIALECT", get.apply("QIWI_DIALECT"), QiwiDialect.REST_V3,
-        QiwiDialect::fromConfigName);
-    NotifyAuthMode auth = named("QIWI_NOTIFY_AUTH", get.apply("QIWI_NOTIFY_AUTH"), NotifyAuthMode.SIGNATURE,
-        NotifyAuthMode::fromConfigName);
+    Dialect dialect = named("QIWI_DIALECT", get.apply("QIWI_DIALECT"), Dialect.REST_V3,
+        Dialect::fromConfigName);
+    NotifyAuth auth = named("QIWI_NOTIFY_AUTH", get.apply("QIWI_NOTIFY_AUTH"), NotifyAuth.SIGNATURE,
+        NotifyAuth::fromConfigName);
     SandboxSettings settings = SandboxSettings.defaults(credentials)
         .withHost(orDefault(get.apply("SANDBOX_HOST"), "127.0.0.1"))
         .withPort(port(get.apply("SANDBOX_PORT")));

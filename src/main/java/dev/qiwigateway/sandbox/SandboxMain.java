@@ -1,10 +1,12 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.ops.LogFlush;
+import ch.qos.logback.classic.LoggerContext;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Vertx;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox on its own ({@code java -jar qiwi-gateway.jar sandbox}), for demos and load tests.
@@ -34,7 +36,7 @@ public final class SandboxMain {
       Throwable cause = failed.getCause() == null ? failed : failed.getCause();
       System.err.println("qiwi sandbox: cannot start on " + settings.host() + ":" + settings.port() + ": " + cause);
       vertx.close();
-      LogFlush.beforeExit();
+      flushLogs();
       System.exit(1);
       return;
     }
@@ -50,7 +52,14 @@ public final class SandboxMain {
     } catch (ExecutionException | TimeoutException e) {
       System.err.println("qiwi sandbox: unclean stop: " + e);
     } finally {
-      LogFlush.beforeExit();
+      flushLogs();
+    }
+  }
+
+  /** Log lines go through an asynchronous appender; stopping logback writes what is still queued. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
+      logs.stop();
     }
   }
 
@@ -71,7 +80,7 @@ public final class SandboxMain {
     } else {
       text.append(SandboxSettings.redactedUrl(settings.notifyUrl())).append(" as ")
           .append(settings.notifyDialect().configName());
-      if (settings.notifyDialect() == dev.qiwigateway.qiwi.QiwiDialect.PULL_V2) {
+      if (settings.notifyDialect() == Dialect.PULL_V2) {
         text.append(" (").append(settings.notifyAuth().configName()).append(')');
       }
       text.append('\n');

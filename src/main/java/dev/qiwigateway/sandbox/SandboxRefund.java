@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.RefundStatus;
+import dev.qiwigateway.sandbox.protocol.RefundStatus;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;

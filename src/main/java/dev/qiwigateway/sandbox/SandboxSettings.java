@@ -1,8 +1,8 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.NotifyAuthMode;
-import dev.qiwigateway.qiwi.QiwiCredentials;
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.NotifyAuth;
+import dev.qiwigateway.sandbox.protocol.SandboxCredentials;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
@@ -25,9 +25,9 @@ import java.util.Set;
 public record SandboxSettings(
     String host,
     int port,
-    QiwiCredentials credentials,
-    QiwiDialect notifyDialect,
-    NotifyAuthMode notifyAuth,
+    SandboxCredentials credentials,
+    Dialect notifyDialect,
+    NotifyAuth notifyAuth,
     String notifyUrl,
     RetrySchedule notifyRetry,
     Duration notifyTimeout,
@@ -39,7 +39,7 @@ public record SandboxSettings(
     Set<String> currencies,
     Clock clock) {
 
-  /** QIWI retries a notification at most 50 times (qiwi-protocol.md §4). */
+  /** QIWI gives up on a notification after 50 tries. */
   public static final int MAX_NOTIFY_ATTEMPTS = 50;
 
   /** QIWI refuses a lifetime more than 45 days ahead. */
@@ -108,14 +108,14 @@ public record SandboxSettings(
     if (currencies.isEmpty() || !currencies.stream().allMatch(c -> c.matches("[A-Z]{3}"))) {
       throw new IllegalArgumentException("currencies must be non-empty ISO 4217 alpha-3 codes");
     }
-    boolean pullV2 = notifyDialect == QiwiDialect.PULL_V2;
+    boolean pullV2 = notifyDialect == Dialect.PULL_V2;
     if (pullV2 && notifyUrl != null && credentials.notifyPassword() == null) {
       throw new IllegalArgumentException("pull-v2 notifications need a notification password");
     }
   }
 
-  public static SandboxSettings defaults(QiwiCredentials credentials) {
-    return new SandboxSettings("127.0.0.1", 0, credentials, QiwiDialect.REST_V3, NotifyAuthMode.SIGNATURE, null,
+  public static SandboxSettings defaults(SandboxCredentials credentials) {
+    return new SandboxSettings("127.0.0.1", 0, credentials, Dialect.REST_V3, NotifyAuth.SIGNATURE, null,
         RetrySchedule.compressed(), Duration.ofSeconds(2), QIWI_MAX_LIFETIME, Duration.ofSeconds(1),
         Duration.ofSeconds(1), new BigDecimal("1.00"), new BigDecimal("600000.00"), Set.of("RUB", "USD", "EUR"),
         Clock.systemUTC());
@@ -132,7 +132,7 @@ public record SandboxSettings(
   }
 
   /** Where and how notifications go; a null url turns them off. */
-  public SandboxSettings withNotifications(QiwiDialect dialect, NotifyAuthMode auth, String url) {
+  public SandboxSettings withNotifications(Dialect dialect, NotifyAuth auth, String url) {
     return new SandboxSettings(host, port, credentials, dialect, auth, url, notifyRetry,
         notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
   }

@@ -1,6 +1,7 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.Operation;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,12 +16,12 @@ final class SandboxStats {
   private final Map<String, Long> byDialect = new TreeMap<>();
   private final Map<String, Long> notifications = new TreeMap<>();
 
-  void request(SandboxOperation operation, QiwiDialect dialect, String outcome) {
+  void request(Operation operation, Dialect dialect, String outcome) {
     requests.computeIfAbsent(operation.adminName(), op -> new TreeMap<>()).merge(outcome, 1L, Long::sum);
     byDialect.merge(dialect.configName(), 1L, Long::sum);
   }
 
-  void resultCode(SandboxOperation operation, QiwiDialect dialect, int resultCode) {
+  void resultCode(Operation operation, Dialect dialect, int resultCode) {
     request(operation, dialect, Integer.toString(resultCode));
   }
 

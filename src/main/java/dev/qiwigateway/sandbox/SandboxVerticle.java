@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.domain.RefundStatus;
+import dev.qiwigateway.sandbox.protocol.RefundStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

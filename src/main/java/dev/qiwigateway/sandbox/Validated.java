@@ -1,6 +1,6 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.QiwiResultCode;
+import dev.qiwigateway.sandbox.protocol.ResultCode;
 
 /** A validated value, or the QIWI result code that refuses it. */
 record Validated<T>(T value, int resultCode) {
@@ -9,7 +9,7 @@ record Validated<T>(T value, int resultCode) {
     return new Validated<>(value, 0);
   }
 
-  static <T> Validated<T> refused(QiwiResultCode code) {
+  static <T> Validated<T> refused(ResultCode code) {
     return new Validated<>(null, code.code());
   }
 

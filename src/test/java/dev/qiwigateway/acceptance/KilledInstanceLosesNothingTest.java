@@ -60,7 +60,7 @@ class KilledInstanceLosesNothingTest {
   @BeforeEach
   void startQiwiAndMarketplace(Vertx vertx, VertxTestContext ctx) {
     // QIWI's own notifications stay off: the one notification that matters is sent, and answered, below.
-    qiwiSandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.credentials()));
+    qiwiSandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.sandboxCredentials()));
     receiver = new MarketplaceReceiver(vertx);
     vertx.deployVerticle(qiwiSandbox)
         .compose(deployed -> receiver.start())

@@ -34,7 +34,7 @@ class NotificationBeforeIssueConfirmedTest extends AcceptanceTestBase {
 
   @BeforeEach
   void startQiwi(Vertx vertx, VertxTestContext ctx) {
-    qiwiSandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.credentials()));
+    qiwiSandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.sandboxCredentials()));
     vertx.deployVerticle(qiwiSandbox)
         .compose(deployed -> SlowIssueAnswers.start(vertx, qiwiSandbox.actualPort(), BILL))
         .onComplete(ctx.succeeding(started -> {

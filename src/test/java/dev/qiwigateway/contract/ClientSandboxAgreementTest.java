@@ -47,7 +47,7 @@ class ClientSandboxAgreementTest {
   private Future<QiwiClient> startSandbox(Vertx vertx, QiwiDialect dialect, QiwiCredentials clientCredentials) {
     this.vertx = vertx;
     admin = WebClient.create(vertx);
-    sandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.credentials())
+    sandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.sandboxCredentials())
         .withRefundSettleDelay(Duration.ofHours(1)));
     return vertx.deployVerticle(sandbox).map(id -> new QiwiClient(WebClient.create(vertx),
         new QiwiClientSettings(sandbox.baseUrl(), dialect, clientCredentials, 2000),

@@ -40,7 +40,7 @@ class TwoPollersTest {
 
   @BeforeEach
   void startReplicas(Vertx vertx, VertxTestContext ctx) {
-    qiwi = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.credentials()));
+    qiwi = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.sandboxCredentials()));
     vertx.deployVerticle(qiwi)
         .compose(deployed -> StatusCallRecorder.start(vertx, qiwi.actualPort()))
         .compose(started -> {

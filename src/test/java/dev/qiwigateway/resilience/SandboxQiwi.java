@@ -46,7 +46,7 @@ final class SandboxQiwi {
   }
 
   static Future<SandboxQiwi> start(Vertx vertx) {
-    SandboxVerticle sandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.credentials()));
+    SandboxVerticle sandbox = new SandboxVerticle(SandboxSettings.defaults(TestSecrets.sandboxCredentials()));
     return vertx.deployVerticle(sandbox)
         .map(id -> new SandboxQiwi(vertx, sandbox, id))
         .compose(started -> started.warmUp().map(started));

@@ -1,7 +1,7 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.FormBody;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -24,15 +24,15 @@ final class NotificationReceiver {
   record Received(String method, String path, String query, MultiMap headers, String body) {
 
     Map<String, String> fields() {
-      return FormCodec.decode(body);
+      return FormBody.decode(body).orElseThrow(() -> new AssertionError("not a UTF-8 form: " + body));
     }
   }
 
   /** How to answer a notification: status, content type, body; {@link #silence()} never answers. */
   record Reply(int status, String contentType, String body) {
 
-    static Reply ack(QiwiDialect dialect) {
-      return dialect == QiwiDialect.REST_V3
+    static Reply ack(Dialect dialect) {
+      return dialect == Dialect.REST_V3
           ? new Reply(200, "application/json", "{\"error\":0}")
           : new Reply(200, "text/xml", "<?xml version=\"1.0\"?><result><result_code>0</result_code></result>");
     }
@@ -56,7 +56,7 @@ final class NotificationReceiver {
   private record Waiter(int count, Promise<List<Received>> promise) {
   }
 
-  NotificationReceiver(Vertx vertx, QiwiDialect dialect) {
+  NotificationReceiver(Vertx vertx, Dialect dialect) {
     this.vertx = vertx;
     this.policy = attempt -> Reply.ack(dialect);
   }

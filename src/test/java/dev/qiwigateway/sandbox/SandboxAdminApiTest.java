@@ -2,7 +2,7 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -20,10 +20,10 @@ class SandboxAdminApiTest extends SandboxTestBase {
   @DisplayName("a bill's admin view shows its parameters, refunds and how many issue PUTs reached it")
   void billView(VertxTestContext ctx) {
     var fields = SandboxClient.billFields(clock);
-    client.issue(QiwiDialect.REST_V3, "order-v", fields)
-        .compose(first -> client.issue(QiwiDialect.PULL_V2, "order-v", SandboxClient.with(fields, "amount", "12.00")))
+    client.issue(Dialect.REST_V3, "order-v", fields)
+        .compose(first -> client.issue(Dialect.PULL_V2, "order-v", SandboxClient.with(fields, "amount", "12.00")))
         .compose(conflict -> client.admin(HttpMethod.POST, "/sandbox/bills/order-v/pay", null))
-        .compose(paid -> client.refund(QiwiDialect.REST_V3, "order-v", "r1", "1.00"))
+        .compose(paid -> client.refund(Dialect.REST_V3, "order-v", "r1", "1.00"))
         .compose(refund -> client.adminBill("order-v"))
         .onComplete(ctx.succeeding(bill -> ctx.verify(() -> {
           assertThat(bill.getString("status")).isEqualTo("paid");
@@ -40,10 +40,10 @@ class SandboxAdminApiTest extends SandboxTestBase {
   @Test
   @DisplayName("statistics count requests per operation and result code, and per dialect")
   void stats(VertxTestContext ctx) {
-    client.issue(QiwiDialect.REST_V3, "order-s", SandboxClient.billFields(clock))
-        .compose(issued -> client.status(QiwiDialect.PULL_V2, "order-s"))
-        .compose(status -> client.status(QiwiDialect.PULL_V2, "nobody"))
-        .compose(unknown -> client.cancel(QiwiDialect.REST_V3, "order-s"))
+    client.issue(Dialect.REST_V3, "order-s", SandboxClient.billFields(clock))
+        .compose(issued -> client.status(Dialect.PULL_V2, "order-s"))
+        .compose(status -> client.status(Dialect.PULL_V2, "nobody"))
+        .compose(unknown -> client.cancel(Dialect.REST_V3, "order-s"))
         .compose(cancelled -> client.admin(HttpMethod.GET, "/sandbox/stats", null))
         .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
           JsonObject requests = stats.getJsonObject("requests");
@@ -60,13 +60,13 @@ class SandboxAdminApiTest extends SandboxTestBase {
   @Test
   @DisplayName("reset forgets bills, faults and statistics")
   void reset(VertxTestContext ctx) {
-    client.issue(QiwiDialect.REST_V3, "order-z", SandboxClient.billFields(clock))
+    client.issue(Dialect.REST_V3, "order-z", SandboxClient.billFields(clock))
         .compose(issued -> client.addFault(new JsonObject().put("fault", "hang")))
         .compose(fault -> client.adminRaw(HttpMethod.POST, "/sandbox/reset", null))
         .compose(reset -> {
           assertThat(reset.statusCode()).isEqualTo(200);
           return Future.all(client.adminRaw(HttpMethod.GET, "/sandbox/bills/order-z", null),
-              client.admin(HttpMethod.GET, "/sandbox/faults", null), client.status(QiwiDialect.REST_V3, "order-z"));
+              client.admin(HttpMethod.GET, "/sandbox/faults", null), client.status(Dialect.REST_V3, "order-z"));
         })
         .compose(all -> {
           assertThat(all.<HttpResponse<Buffer>>resultAt(0).statusCode()).isEqualTo(404);
@@ -83,7 +83,7 @@ class SandboxAdminApiTest extends SandboxTestBase {
   @Test
   @DisplayName("bad admin input gets 400 with a message; unknown bills and refunds 404")
   void badInput(VertxTestContext ctx) {
-    client.issue(QiwiDialect.REST_V3, "order-b", SandboxClient.billFields(clock))
+    client.issue(Dialect.REST_V3, "order-b", SandboxClient.billFields(clock))
         .compose(issued -> Future.all(List.of(
             client.adminRaw(HttpMethod.POST, "/sandbox/bills/order-b/refund", null),
             client.adminRaw(HttpMethod.POST, "/sandbox/bills/order-b/refunds/r1/settle?status=processing", null),

@@ -2,8 +2,7 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,7 +24,7 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
     return super.settings(vertx).withRefundSettleDelay(Duration.ofMillis(100));
   }
 
-  private Future<QiwiReply> issued(QiwiDialect dialect, String billId) {
+  private Future<QiwiReply> issued(Dialect dialect, String billId) {
     return client.issue(dialect, billId, SandboxClient.billFields(clock)).map(reply -> {
       assertThat(reply.resultCode()).as("issue of " + billId).isZero();
       return reply;
@@ -36,14 +35,14 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
     return client.adminRaw(HttpMethod.POST, "/sandbox/bills/" + billId + "/" + action, null);
   }
 
-  private Future<String> statusOf(QiwiDialect dialect, String billId) {
+  private Future<String> statusOf(Dialect dialect, String billId) {
     return client.status(dialect, billId).map(reply -> reply.bill().getString("status"));
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("repeating an issue PUT with identical parameters answers 0 with the same bill, and counts the repeat")
-  void idempotentIssue(QiwiDialect dialect, VertxTestContext ctx) {
+  void idempotentIssue(Dialect dialect, VertxTestContext ctx) {
     Map<String, String> fields = SandboxClient.billFields(clock);
     client.issue(dialect, "order-1", fields)
         .compose(first -> client.issue(dialect, "order-1", fields).map(second -> {
@@ -63,8 +62,8 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
   @DisplayName("both dialects see the same bill: issued in rest-v3, repeated and read in pull-v2")
   void dialectsShareBills(VertxTestContext ctx) {
     Map<String, String> fields = SandboxClient.billFields(clock);
-    client.issue(QiwiDialect.REST_V3, "order-both", fields)
-        .compose(first -> client.issue(QiwiDialect.PULL_V2, "order-both", fields))
+    client.issue(Dialect.REST_V3, "order-both", fields)
+        .compose(first -> client.issue(Dialect.PULL_V2, "order-both", fields))
         .onComplete(ctx.succeeding(again -> ctx.verify(() -> {
           assertThat(again.resultCode()).isZero();
           assertThat(again.bill().getString("bill_id")).isEqualTo("order-both");
@@ -76,9 +75,9 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a declined bill stays rejected: pay, fail, expiry and another cancel change nothing")
-  void rejectedIsFinal(QiwiDialect dialect, VertxTestContext ctx) {
+  void rejectedIsFinal(Dialect dialect, VertxTestContext ctx) {
     issued(dialect, "order-r")
         .compose(bill -> client.cancel(dialect, "order-r"))
         .compose(cancel -> {
@@ -105,9 +104,9 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a paid bill stays paid: decline, cancel and its lifetime passing change nothing")
-  void paidIsFinal(QiwiDialect dialect, VertxTestContext ctx) {
+  void paidIsFinal(Dialect dialect, VertxTestContext ctx) {
     issued(dialect, "order-p")
         .compose(bill -> adminAction("order-p", "pay"))
         .compose(paid -> {
@@ -129,11 +128,11 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a waiting bill whose lifetime has passed reads as expired, and then can be neither paid nor cancelled")
-  void lazyExpiry(QiwiDialect dialect, VertxTestContext ctx) {
+  void lazyExpiry(Dialect dialect, VertxTestContext ctx) {
     Map<String, String> fields = SandboxClient.with(SandboxClient.billFields(clock), "lifetime",
-        QiwiLifetime.format(clock.instant().plus(Duration.ofHours(1))));
+        SandboxClient.moscowTime(clock.instant().plus(Duration.ofHours(1))));
     client.issue(dialect, "order-e", fields)
         .compose(bill -> {
           assertThat(bill.bill().getString("status")).isEqualTo("waiting");
@@ -156,9 +155,9 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a new refund is processing, settles to success after the settle delay, and repeats return it")
-  void refundSettles(QiwiDialect dialect, VertxTestContext ctx) {
+  void refundSettles(Dialect dialect, VertxTestContext ctx) {
     issued(dialect, "order-rf")
         .compose(bill -> adminAction("order-rf", "pay"))
         .compose(paid -> client.refund(dialect, "order-rf", "r1", "2.50"))
@@ -184,7 +183,7 @@ class SandboxBillLifecycleTest extends SandboxTestBase {
   @Test
   @DisplayName("a refund the admin fails no longer counts against the bill, and a settled refund cannot be settled again")
   void failedRefundFreesAmount(VertxTestContext ctx) {
-    QiwiDialect dialect = QiwiDialect.REST_V3;
+    Dialect dialect = Dialect.REST_V3;
     issued(dialect, "order-ff")
         .compose(bill -> adminAction("order-ff", "pay"))
         .compose(paid -> client.refund(dialect, "order-ff", "r1", "10.00"))

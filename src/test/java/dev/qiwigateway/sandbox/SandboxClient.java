@@ -1,9 +1,7 @@
 package dev.qiwigateway.sandbox;
 
-import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.QiwiCredentials;
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.SandboxCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -14,20 +12,34 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Speaks the QIWI wire protocol to the sandbox over real HTTP, exactly as qiwi-protocol.md §2 says,
- * so that each test can then break one thing at a time.
+ * Speaks the QIWI wire protocol to the sandbox over real HTTP, exactly as the protocol document says,
+ * so that each test can then break one thing at a time. It builds paths, credentials and timestamps
+ * itself from the document's literal values, sharing no code with the sandbox it talks to.
  */
 final class SandboxClient {
 
-  static final QiwiCredentials CREDENTIALS = QiwiCredentials.of("2042", "23244123", "453Fdgd443", "test");
+  /** The document's example shop, whose API credentials it spells out below. */
+  static final SandboxCredentials CREDENTIALS = SandboxCredentials.of("2042", "23244123", "453Fdgd443", "test");
+  /** Bearer SECRET_KEY for prv_id 2042, api_id 23244123, api_secret 453Fdgd443, as the document derives it. */
+  static final String REST_V3_AUTHORIZATION = "Bearer MjA0MnwyMzI0NDEyM3xjNWEzN2MzNDg4ODllOWVjMGI5ODgwZTM2Zjc4NTgzMw==";
+  /** Basic base64("23244123:453Fdgd443"), the document's pull-v2 vector. */
+  static final String PULL_V2_AUTHORIZATION = "Basic MjMyNDQxMjM6NDUzRmRnZDQ0Mw==";
   static final String FORM_UTF8 = "application/x-www-form-urlencoded; charset=utf-8";
   static final String USER = "tel:+79031234567";
 
@@ -56,7 +68,7 @@ final class SandboxClient {
     fields.put("amount", "10.00");
     fields.put("ccy", "RUB");
     fields.put("comment", "Order 1842");
-    fields.put("lifetime", QiwiLifetime.format(clock.instant().plus(Duration.ofDays(1))));
+    fields.put("lifetime", moscowTime(clock.instant().plus(Duration.ofDays(1))));
     return fields;
   }
 
@@ -70,10 +82,28 @@ final class SandboxClient {
     return changed;
   }
 
+  /** A timestamp as QIWI writes it: UTC+3, to the second, no zone. */
+  static String moscowTime(Instant instant) {
+    return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.ofHours(3))
+        .format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss"));
+  }
+
+  /** A UTF-8 form body, percent-encoded. */
+  static String form(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  static String authorization(Dialect dialect) {
+    return dialect == Dialect.REST_V3 ? REST_V3_AUTHORIZATION : PULL_V2_AUTHORIZATION;
+  }
+
   /** The headers a correct client sends in this dialect. */
-  static MultiMap headers(QiwiDialect dialect, boolean withBody) {
+  static MultiMap headers(Dialect dialect, boolean withBody) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Authorization", CREDENTIALS.authorization(dialect))
+        .add("Authorization", authorization(dialect))
         .add("Accept", "text/json");
     if (withBody) {
       headers.add("Content-Type", FORM_UTF8);
@@ -81,31 +111,35 @@ final class SandboxClient {
     return headers;
   }
 
-  static String billPath(QiwiDialect dialect, String billId) {
-    return dialect.billPath(CREDENTIALS.prvId(), billId);
+  static String billPath(Dialect dialect, String billId) {
+    return billPath(dialect, CREDENTIALS.prvId(), billId);
   }
 
-  static String refundPath(QiwiDialect dialect, String billId, String refundId) {
-    return dialect.refundPath(CREDENTIALS.prvId(), billId, refundId);
+  static String billPath(Dialect dialect, String prvId, String billId) {
+    return dialect == Dialect.REST_V3 ? "/api/v3/prv/bills/" + billId : "/api/v2/prv/" + prvId + "/bills/" + billId;
   }
 
-  Future<QiwiReply> issue(QiwiDialect dialect, String billId, Map<String, String> fields) {
-    return send(HttpMethod.PUT, billPath(dialect, billId), headers(dialect, true), FormCodec.encode(fields));
+  static String refundPath(Dialect dialect, String billId, String refundId) {
+    return billPath(dialect, billId) + "/refund/" + refundId;
   }
 
-  Future<QiwiReply> status(QiwiDialect dialect, String billId) {
+  Future<QiwiReply> issue(Dialect dialect, String billId, Map<String, String> fields) {
+    return send(HttpMethod.PUT, billPath(dialect, billId), headers(dialect, true), form(fields));
+  }
+
+  Future<QiwiReply> status(Dialect dialect, String billId) {
     return send(HttpMethod.GET, billPath(dialect, billId), headers(dialect, false), null);
   }
 
-  Future<QiwiReply> cancel(QiwiDialect dialect, String billId) {
+  Future<QiwiReply> cancel(Dialect dialect, String billId) {
     return send(HttpMethod.PATCH, billPath(dialect, billId), headers(dialect, true), "status=rejected");
   }
 
-  Future<QiwiReply> refund(QiwiDialect dialect, String billId, String refundId, String amount) {
+  Future<QiwiReply> refund(Dialect dialect, String billId, String refundId, String amount) {
     return send(HttpMethod.PUT, refundPath(dialect, billId, refundId), headers(dialect, true), "amount=" + amount);
   }
 
-  Future<QiwiReply> refundStatus(QiwiDialect dialect, String billId, String refundId) {
+  Future<QiwiReply> refundStatus(Dialect dialect, String billId, String refundId) {
     return send(HttpMethod.GET, refundPath(dialect, billId, refundId), headers(dialect, false), null);
   }
 

@@ -3,8 +3,8 @@ package dev.qiwigateway.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.qiwigateway.qiwi.NotifyAuthMode;
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.NotifyAuth;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -27,7 +27,7 @@ class SandboxEnvironmentTest {
     assertThat(settings.credentials().secretKey())
         .isEqualTo("MjA0MnwyMzI0NDEyM3xjNWEzN2MzNDg4ODllOWVjMGI5ODgwZTM2Zjc4NTgzMw==");
     assertThat(settings.credentials().notifyPassword()).isEqualTo("test");
-    assertThat(settings.notifyDialect()).isEqualTo(QiwiDialect.REST_V3);
+    assertThat(settings.notifyDialect()).isEqualTo(Dialect.REST_V3);
     assertThat(settings.notifyUrl()).isNull();
   }
 
@@ -42,8 +42,8 @@ class SandboxEnvironmentTest {
     assertThat(settings.host()).isEqualTo("0.0.0.0");
     assertThat(settings.port()).isZero();
     assertThat(settings.credentials().secretKey()).isEqualTo("given-key");
-    assertThat(settings.notifyDialect()).isEqualTo(QiwiDialect.PULL_V2);
-    assertThat(settings.notifyAuth()).isEqualTo(NotifyAuthMode.BASIC);
+    assertThat(settings.notifyDialect()).isEqualTo(Dialect.PULL_V2);
+    assertThat(settings.notifyAuth()).isEqualTo(NotifyAuth.BASIC);
     assertThat(settings.notifyUrl()).isEqualTo("http://127.0.0.1:8080/qiwi/notifications");
   }
 

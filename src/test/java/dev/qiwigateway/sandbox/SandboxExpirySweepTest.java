@@ -2,8 +2,7 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -30,9 +29,9 @@ class SandboxExpirySweepTest extends SandboxTestBase {
   @DisplayName("an overdue waiting bill turns expired while a bill still within its lifetime keeps waiting")
   void sweepExpires(VertxTestContext ctx) {
     var shortLived = SandboxClient.with(SandboxClient.billFields(clock), "lifetime",
-        QiwiLifetime.format(clock.instant().plus(Duration.ofMinutes(10))));
-    client.issue(QiwiDialect.REST_V3, "short", shortLived)
-        .compose(one -> client.issue(QiwiDialect.PULL_V2, "long", SandboxClient.billFields(clock)))
+        SandboxClient.moscowTime(clock.instant().plus(Duration.ofMinutes(10))));
+    client.issue(Dialect.REST_V3, "short", shortLived)
+        .compose(one -> client.issue(Dialect.PULL_V2, "long", SandboxClient.billFields(clock)))
         .compose(two -> {
           clock.advance(Duration.ofMinutes(11));
           // the listing reads the ledger without the lazy check, so only the sweep can expire the bill

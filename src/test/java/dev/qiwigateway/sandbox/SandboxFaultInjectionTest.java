@@ -2,8 +2,7 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -21,12 +20,12 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
 
   private static final long CLIENT_TIMEOUT_MS = 300;
 
-  private Future<HttpResponse<Buffer>> rawIssue(QiwiDialect dialect, String billId) {
+  private Future<HttpResponse<Buffer>> rawIssue(Dialect dialect, String billId) {
     return client.sendRaw(HttpMethod.PUT, SandboxClient.billPath(dialect, billId),
-        SandboxClient.headers(dialect, true), FormCodec.encode(SandboxClient.billFields(clock)), CLIENT_TIMEOUT_MS);
+        SandboxClient.headers(dialect, true), SandboxClient.form(SandboxClient.billFields(clock)), CLIENT_TIMEOUT_MS);
   }
 
-  private Future<HttpResponse<Buffer>> rawStatus(QiwiDialect dialect, String billId) {
+  private Future<HttpResponse<Buffer>> rawStatus(Dialect dialect, String billId) {
     return client.sendRaw(HttpMethod.GET, SandboxClient.billPath(dialect, billId),
         SandboxClient.headers(dialect, false), null, CLIENT_TIMEOUT_MS);
   }
@@ -55,13 +54,13 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   void http5xxCount(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "http5xx").put("status", 503).put("count", 2)
             .put("operations", new JsonArray().add("issue")))
-        .compose(rule -> rawIssue(QiwiDialect.REST_V3, "order-5xx")
-            .compose(first -> rawIssue(QiwiDialect.REST_V3, "order-5xx").map(second -> {
+        .compose(rule -> rawIssue(Dialect.REST_V3, "order-5xx")
+            .compose(first -> rawIssue(Dialect.REST_V3, "order-5xx").map(second -> {
               assertThat(first.statusCode()).isEqualTo(503);
               assertThat(second.statusCode()).isEqualTo(503);
               return rule;
             })))
-        .compose(rule -> rawIssue(QiwiDialect.REST_V3, "order-5xx").map(third -> {
+        .compose(rule -> rawIssue(Dialect.REST_V3, "order-5xx").map(third -> {
           assertThat(third.statusCode()).isEqualTo(200);
           assertThat(resultCode(third)).isZero();
           return rule;
@@ -84,9 +83,9 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   void resultCodes(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "result").put("resultCode", 13).put("count", 1))
         .compose(busy -> client.addFault(new JsonObject().put("fault", "result").put("resultCode", 300).put("count", 1)))
-        .compose(technical -> outcome(rawStatus(QiwiDialect.PULL_V2, "nobody")))
-        .compose(first -> outcome(rawStatus(QiwiDialect.PULL_V2, "nobody")).map(second -> new Object[] {first, second}))
-        .compose(two -> outcome(rawStatus(QiwiDialect.REST_V3, "nobody")).map(third -> new Object[] {two[0], two[1], third}))
+        .compose(technical -> outcome(rawStatus(Dialect.PULL_V2, "nobody")))
+        .compose(first -> outcome(rawStatus(Dialect.PULL_V2, "nobody")).map(second -> new Object[] {first, second}))
+        .compose(two -> outcome(rawStatus(Dialect.REST_V3, "nobody")).map(third -> new Object[] {two[0], two[1], third}))
         .onComplete(ctx.succeeding(three -> ctx.verify(() -> {
           assertThat(((HttpResponse<?>) three[0]).statusCode()).isEqualTo(200);
           assertThat(resultCode(three[0])).isEqualTo(13);
@@ -101,13 +100,13 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   void hangCount(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "hang").put("count", 2)
             .put("operations", new JsonArray().add("status")))
-        .compose(rule -> outcome(rawIssue(QiwiDialect.REST_V3, "order-h")))
+        .compose(rule -> outcome(rawIssue(Dialect.REST_V3, "order-h")))
         .compose(issued -> {
           assertThat(resultCode(issued)).isZero();
-          return outcome(rawStatus(QiwiDialect.REST_V3, "order-h"));
+          return outcome(rawStatus(Dialect.REST_V3, "order-h"));
         })
-        .compose(first -> outcome(rawStatus(QiwiDialect.PULL_V2, "order-h")).map(second -> new Object[] {first, second}))
-        .compose(two -> outcome(rawStatus(QiwiDialect.REST_V3, "order-h")).map(third -> new Object[] {two[0], two[1], third}))
+        .compose(first -> outcome(rawStatus(Dialect.PULL_V2, "order-h")).map(second -> new Object[] {first, second}))
+        .compose(two -> outcome(rawStatus(Dialect.REST_V3, "order-h")).map(third -> new Object[] {two[0], two[1], third}))
         .onComplete(ctx.succeeding(three -> ctx.verify(() -> {
           assertThat(three[0]).isInstanceOf(TimeoutException.class);
           assertThat(three[1]).isInstanceOf(TimeoutException.class);
@@ -120,8 +119,8 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   @DisplayName("latency longer than the client's timeout makes that one call time out; the next call is prompt")
   void latencyCount(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "latency").put("latencyMs", 3000).put("count", 1))
-        .compose(rule -> outcome(rawStatus(QiwiDialect.REST_V3, "nobody")))
-        .compose(first -> outcome(rawStatus(QiwiDialect.REST_V3, "nobody")).map(second -> new Object[] {first, second}))
+        .compose(rule -> outcome(rawStatus(Dialect.REST_V3, "nobody")))
+        .compose(first -> outcome(rawStatus(Dialect.REST_V3, "nobody")).map(second -> new Object[] {first, second}))
         .onComplete(ctx.succeeding(two -> ctx.verify(() -> {
           assertThat(two[0]).isInstanceOf(TimeoutException.class);
           assertThat(resultCode(two[1])).isEqualTo(210);
@@ -133,7 +132,7 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   @DisplayName("a short latency still ends in the real answer, and the operation takes effect")
   void latencyStillAnswers(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "latency").put("latencyMs", 50).put("count", 1))
-        .compose(rule -> client.issue(QiwiDialect.PULL_V2, "order-slow", SandboxClient.billFields(clock)))
+        .compose(rule -> client.issue(Dialect.PULL_V2, "order-slow", SandboxClient.billFields(clock)))
         .compose(slow -> {
           assertThat(slow.resultCode()).isZero();
           return rule(1);
@@ -148,14 +147,14 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   @DisplayName("drop closes the connection unanswered once; with applied=true the bill exists and the retry finds it")
   void dropApplied(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "drop").put("applied", true).put("count", 1))
-        .compose(rule -> outcome(rawIssue(QiwiDialect.REST_V3, "order-d")))
+        .compose(rule -> outcome(rawIssue(Dialect.REST_V3, "order-d")))
         .compose(dropped -> {
           assertThat(dropped).isInstanceOf(HttpClosedException.class);
           return client.adminBill("order-d");
         })
         .compose(bill -> {
           assertThat(bill.getInteger("issueRequests")).isEqualTo(1);
-          return outcome(rawIssue(QiwiDialect.REST_V3, "order-d"));
+          return outcome(rawIssue(Dialect.REST_V3, "order-d"));
         })
         .compose(retry -> {
           assertThat(resultCode(retry)).isZero();
@@ -171,7 +170,7 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   @DisplayName("a dropped issue without applied creates nothing")
   void dropNotApplied(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "drop").put("count", 1))
-        .compose(rule -> outcome(rawIssue(QiwiDialect.PULL_V2, "order-nd")))
+        .compose(rule -> outcome(rawIssue(Dialect.PULL_V2, "order-nd")))
         .compose(dropped -> {
           assertThat(dropped).isInstanceOf(HttpClosedException.class);
           return client.adminRaw(HttpMethod.GET, "/sandbox/bills/order-nd", null);
@@ -185,15 +184,15 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   @Test
   @DisplayName("a refund answered 503 with applied=true was made: re-sending the same refund_id returns it, once")
   void refundLostAnswer(VertxTestContext ctx) {
-    client.issue(QiwiDialect.REST_V3, "order-lost", SandboxClient.billFields(clock))
+    client.issue(Dialect.REST_V3, "order-lost", SandboxClient.billFields(clock))
         .compose(bill -> client.admin(HttpMethod.POST, "/sandbox/bills/order-lost/pay", null))
         .compose(paid -> client.addFault(new JsonObject().put("fault", "http5xx").put("status", 502)
             .put("applied", true).put("count", 1).put("operations", new JsonArray().add("refund"))))
-        .compose(rule -> client.sendRaw(HttpMethod.PUT, SandboxClient.refundPath(QiwiDialect.REST_V3, "order-lost", "r1"),
-            SandboxClient.headers(QiwiDialect.REST_V3, true), "amount=10.00", CLIENT_TIMEOUT_MS))
+        .compose(rule -> client.sendRaw(HttpMethod.PUT, SandboxClient.refundPath(Dialect.REST_V3, "order-lost", "r1"),
+            SandboxClient.headers(Dialect.REST_V3, true), "amount=10.00", CLIENT_TIMEOUT_MS))
         .compose(lost -> {
           assertThat(lost.statusCode()).isEqualTo(502);
-          return client.refund(QiwiDialect.REST_V3, "order-lost", "r1", "10.00");
+          return client.refund(Dialect.REST_V3, "order-lost", "r1", "10.00");
         })
         .compose(retry -> {
           assertThat(retry.resultCode()).isZero();
@@ -209,9 +208,9 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
   @DisplayName("a rule for one dialect without a count hits only that dialect, every time, until the faults are cleared")
   void dialectUntilCleared(VertxTestContext ctx) {
     client.addFault(new JsonObject().put("fault", "result").put("resultCode", 13).put("dialect", "pull-v2"))
-        .compose(rule -> Future.all(java.util.List.of(outcome(rawStatus(QiwiDialect.PULL_V2, "x")),
-            outcome(rawStatus(QiwiDialect.PULL_V2, "x")), outcome(rawStatus(QiwiDialect.PULL_V2, "x")),
-            outcome(rawStatus(QiwiDialect.REST_V3, "x")))))
+        .compose(rule -> Future.all(java.util.List.of(outcome(rawStatus(Dialect.PULL_V2, "x")),
+            outcome(rawStatus(Dialect.PULL_V2, "x")), outcome(rawStatus(Dialect.PULL_V2, "x")),
+            outcome(rawStatus(Dialect.REST_V3, "x")))))
         .compose(all -> {
           for (int i = 0; i < 3; i++) {
             assertThat(resultCode(all.resultAt(i))).isEqualTo(13);
@@ -219,7 +218,7 @@ class SandboxFaultInjectionTest extends SandboxTestBase {
           assertThat(resultCode(all.resultAt(3))).isEqualTo(210);
           return client.adminRaw(HttpMethod.DELETE, "/sandbox/faults", null);
         })
-        .compose(cleared -> outcome(rawStatus(QiwiDialect.PULL_V2, "x")))
+        .compose(cleared -> outcome(rawStatus(Dialect.PULL_V2, "x")))
         .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
           assertThat(resultCode(after)).isEqualTo(210);
           ctx.completeNow();

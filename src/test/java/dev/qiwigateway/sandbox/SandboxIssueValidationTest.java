@@ -2,8 +2,7 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
-import dev.qiwigateway.qiwi.QiwiLifetime;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxTestContext;
@@ -28,7 +27,7 @@ class SandboxIssueValidationTest extends SandboxTestBase {
 
   static Stream<Arguments> badFields() {
     List<Arguments> cases = new ArrayList<>();
-    for (QiwiDialect dialect : QiwiDialect.values()) {
+    for (Dialect dialect : Dialect.values()) {
       for (String field : List.of("user", "amount", "ccy", "comment", "lifetime")) {
         cases.add(Arguments.of(dialect, field, null, 341));
       }
@@ -62,10 +61,10 @@ class SandboxIssueValidationTest extends SandboxTestBase {
   private String resolve(String value) {
     Instant now = clock.instant();
     if (PAST.equals(value)) {
-      return QiwiLifetime.format(now.minusSeconds(1));
+      return SandboxClient.moscowTime(now.minusSeconds(1));
     }
     if (BEYOND_MAX.equals(value)) {
-      return QiwiLifetime.format(now.plus(Duration.ofDays(45)).plusSeconds(2));
+      return SandboxClient.moscowTime(now.plus(Duration.ofDays(45)).plusSeconds(2));
     }
     return value;
   }
@@ -73,7 +72,7 @@ class SandboxIssueValidationTest extends SandboxTestBase {
   @ParameterizedTest(name = "{0}: {1}={2} answers {3}")
   @MethodSource("badFields")
   @DisplayName("a missing or malformed field is refused and no bill is created")
-  void badField(QiwiDialect dialect, String field, String value, int expectedCode, VertxTestContext ctx) {
+  void badField(Dialect dialect, String field, String value, int expectedCode, VertxTestContext ctx) {
     Map<String, String> fields = SandboxClient.with(SandboxClient.billFields(clock), field, resolve(value));
     client.issue(dialect, "order-bad", fields)
         .compose(reply -> {
@@ -88,13 +87,13 @@ class SandboxIssueValidationTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("the edges of every field are accepted: 255-character comment, 15 digits, 45 days, mobile, Cyrillic")
-  void edgesAccepted(QiwiDialect dialect, VertxTestContext ctx) {
+  void edgesAccepted(Dialect dialect, VertxTestContext ctx) {
     Map<String, String> fields = SandboxClient.billFields(clock);
     fields.put("user", "tel:+123456789012345");
     fields.put("comment", "Заказ №1842 — ".repeat(19).substring(0, 255));
-    fields.put("lifetime", QiwiLifetime.format(clock.instant().plus(Duration.ofDays(45))));
+    fields.put("lifetime", SandboxClient.moscowTime(clock.instant().plus(Duration.ofDays(45))));
     fields.put("amount", "600000.00");
     fields.put("pay_source", "mobile");
     fields.put("prv_name", "п".repeat(100));
@@ -109,10 +108,10 @@ class SandboxIssueValidationTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a body with a repeated field, raw non-ASCII bytes or an escape that is not UTF-8 answers 5")
-  void malformedBodies(QiwiDialect dialect, VertxTestContext ctx) {
-    String valid = dev.qiwigateway.qiwi.FormCodec.encode(SandboxClient.billFields(clock));
+  void malformedBodies(Dialect dialect, VertxTestContext ctx) {
+    String valid = SandboxClient.form(SandboxClient.billFields(clock));
     String path = SandboxClient.billPath(dialect, "order-body");
     var headers = SandboxClient.headers(dialect, true);
     Future.all(client.send(HttpMethod.PUT, path, headers, valid + "&amount=11.00"),

@@ -2,9 +2,9 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.NotificationSignature;
-import dev.qiwigateway.qiwi.NotifyAuthMode;
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.NotificationSigner;
+import dev.qiwigateway.sandbox.protocol.NotifyAuth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -25,19 +25,19 @@ class SandboxNotificationFaultsTest extends SandboxTestBase {
 
   @Override
   protected Future<Void> beforeSandbox(Vertx vertx) {
-    receiver = new NotificationReceiver(vertx, QiwiDialect.PULL_V2);
+    receiver = new NotificationReceiver(vertx, Dialect.PULL_V2);
     return receiver.start().mapEmpty();
   }
 
   @Override
   protected SandboxSettings settings(Vertx vertx) {
     return super.settings(vertx)
-        .withNotifications(QiwiDialect.PULL_V2, NotifyAuthMode.SIGNATURE, receiver.notifyUrl())
+        .withNotifications(Dialect.PULL_V2, NotifyAuth.SIGNATURE, receiver.notifyUrl())
         .withNotifyRetry(new SandboxSettings.RetrySchedule(Duration.ofMillis(20), 2.0, Duration.ofMillis(100), 5));
   }
 
   private Future<Void> issueAndFinish(String billId, String action) {
-    return client.issue(QiwiDialect.PULL_V2, billId, SandboxClient.billFields(clock))
+    return client.issue(Dialect.PULL_V2, billId, SandboxClient.billFields(clock))
         .compose(issued -> client.admin(HttpMethod.POST, "/sandbox/bills/" + billId + "/" + action, null))
         .mapEmpty();
   }
@@ -48,7 +48,7 @@ class SandboxNotificationFaultsTest extends SandboxTestBase {
   }
 
   private static void assertSigned(NotificationReceiver.Received note) {
-    assertThat(note.headers().get("X-Api-Signature")).isEqualTo(NotificationSignature.pullV2("test", note.fields()));
+    assertThat(note.headers().get("X-Api-Signature")).isEqualTo(NotificationSigner.withKey(Dialect.PULL_V2, "test").sign(note.fields()));
   }
 
   @Test

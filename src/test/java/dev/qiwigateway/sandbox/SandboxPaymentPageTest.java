@@ -2,8 +2,7 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -33,13 +32,13 @@ class SandboxPaymentPageTest extends SandboxTestBase {
 
   @Override
   protected Future<Void> beforeSandbox(Vertx vertx) {
-    shop = new NotificationReceiver(vertx, QiwiDialect.REST_V3);
+    shop = new NotificationReceiver(vertx, Dialect.REST_V3);
     browser = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(true));
     return shop.start().mapEmpty();
   }
 
   private Future<QiwiReply> issued(String billId, String comment) {
-    return client.issue(QiwiDialect.REST_V3, billId,
+    return client.issue(Dialect.REST_V3, billId,
         SandboxClient.with(SandboxClient.billFields(clock), "comment", comment));
   }
 
@@ -69,7 +68,7 @@ class SandboxPaymentPageTest extends SandboxTestBase {
     fields.put("action", button);
     return browser.post(client.port(), "127.0.0.1", form.group(1))
         .putHeaders(MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/x-www-form-urlencoded"))
-        .sendBuffer(Buffer.buffer(FormCodec.encode(fields)));
+        .sendBuffer(Buffer.buffer(SandboxClient.form(fields)));
   }
 
   @Test
@@ -99,7 +98,7 @@ class SandboxPaymentPageTest extends SandboxTestBase {
           assertThat(landed.statusCode()).isEqualTo(200);
           assertThat(landed.bodyAsString()).isEqualTo("back at the shop");
           assertThat(landed.followedRedirects()).hasSize(1);
-          return client.status(QiwiDialect.PULL_V2, "order-pay");
+          return client.status(Dialect.PULL_V2, "order-pay");
         })
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           assertThat(status.bill().getString("status")).isEqualTo("paid");
@@ -117,7 +116,7 @@ class SandboxPaymentPageTest extends SandboxTestBase {
     issued("order-no", "test")
         .compose(bill -> open(checkoutUri("order-no")))
         .compose(page -> press(page.bodyAsString(), "decline"))
-        .compose(landed -> client.status(QiwiDialect.REST_V3, "order-no"))
+        .compose(landed -> client.status(Dialect.REST_V3, "order-no"))
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           assertThat(status.bill().getString("status")).isEqualTo("rejected");
           assertThat(shop.shopVisits()).hasSize(1);
@@ -136,7 +135,7 @@ class SandboxPaymentPageTest extends SandboxTestBase {
         .compose(result -> {
           assertThat(result.statusCode()).isEqualTo(200);
           assertThat(result.bodyAsString()).contains("unpaid");
-          return client.status(QiwiDialect.REST_V3, "order-f");
+          return client.status(Dialect.REST_V3, "order-f");
         })
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           assertThat(status.bill().getString("status")).isEqualTo("unpaid");
@@ -193,6 +192,24 @@ class SandboxPaymentPageTest extends SandboxTestBase {
         .compose(bill -> browser.getAbs(sandbox.payUrl() + "?shop=2042&transaction=order-u").send())
         .onComplete(ctx.succeeding(page -> ctx.verify(() -> {
           assertThat(page.statusCode()).isEqualTo(200);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("optional link parameters given empty, as QIWI's pull-v2 SDK sends them, are ignored")
+  void emptyOptionalParameters(VertxTestContext ctx) {
+    issued("order-e", "test")
+        .compose(bill -> open("/order/external/main.action?shop=2042&transaction=order-e&successUrl=&failUrl="
+            + "&pay_source=&iframe=&target="))
+        .compose(page -> {
+          assertThat(page.statusCode()).isEqualTo(200);
+          return press(page.bodyAsString(), "pay");
+        })
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertThat(result.statusCode()).isEqualTo(200);
+          assertThat(result.bodyAsString()).contains("The bill is now paid.");
+          assertThat(shop.shopVisits()).isEmpty();
           ctx.completeNow();
         })));
   }

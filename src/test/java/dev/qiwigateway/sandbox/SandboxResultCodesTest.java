@@ -2,7 +2,7 @@ package dev.qiwigateway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.sandbox.protocol.Dialect;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -15,30 +15,30 @@ import org.junit.jupiter.params.provider.EnumSource;
 @DisplayName("The sandbox answers each documented mistake with QIWI's result code, in both dialects")
 class SandboxResultCodesTest extends SandboxTestBase {
 
-  private Future<QiwiReply> issued(QiwiDialect dialect, String billId) {
+  private Future<QiwiReply> issued(Dialect dialect, String billId) {
     return client.issue(dialect, billId, SandboxClient.billFields(clock)).map(reply -> {
       assertThat(reply.resultCode()).as("issue of " + billId).isZero();
       return reply;
     });
   }
 
-  private Future<QiwiReply> paid(QiwiDialect dialect, String billId) {
+  private Future<QiwiReply> paid(Dialect dialect, String billId) {
     return issued(dialect, billId)
         .compose(reply -> client.admin(HttpMethod.POST, "/sandbox/bills/" + billId + "/pay", null))
         .compose(ignored -> client.status(dialect, billId));
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a wrong, missing or foreign credential is refused with HTTP 401 and result code 150")
-  void badCredentials(QiwiDialect dialect, VertxTestContext ctx) {
+  void badCredentials(Dialect dialect, VertxTestContext ctx) {
     String path = SandboxClient.billPath(dialect, "order-1");
-    QiwiDialect other = dialect == QiwiDialect.REST_V3 ? QiwiDialect.PULL_V2 : QiwiDialect.REST_V3;
+    Dialect other = dialect == Dialect.REST_V3 ? Dialect.PULL_V2 : Dialect.REST_V3;
     MultiMap wrong = SandboxClient.headers(dialect, false).set("Authorization",
-        dialect == QiwiDialect.REST_V3 ? "Bearer not-the-key" : "Basic MjMyNDQxMjM6d3Jvbmc=");
+        dialect == Dialect.REST_V3 ? "Bearer not-the-key" : "Basic MjMyNDQxMjM6d3Jvbmc=");
     MultiMap missing = SandboxClient.headers(dialect, false).remove("Authorization");
     MultiMap foreign = SandboxClient.headers(dialect, false).set("Authorization",
-        SandboxClient.CREDENTIALS.authorization(other));
+        SandboxClient.authorization(other));
     Future.all(client.send(HttpMethod.GET, path, wrong, null), client.send(HttpMethod.GET, path, missing, null),
             client.send(HttpMethod.GET, path, foreign, null))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
@@ -54,8 +54,8 @@ class SandboxResultCodesTest extends SandboxTestBase {
   @Test
   @DisplayName("a pull-v2 request for another shop's prv_id is refused with 150 even with valid credentials")
   void pullV2OtherShop(VertxTestContext ctx) {
-    client.send(HttpMethod.GET, QiwiDialect.PULL_V2.billPath("9999", "order-1"),
-            SandboxClient.headers(QiwiDialect.PULL_V2, false), null)
+    client.send(HttpMethod.GET, SandboxClient.billPath(Dialect.PULL_V2, "9999", "order-1"),
+            SandboxClient.headers(Dialect.PULL_V2, false), null)
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertThat(reply.httpStatus()).isEqualTo(401);
           assertThat(reply.resultCode()).isEqualTo(150);
@@ -64,9 +64,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("status, cancel, refund and refund status of an unknown bill answer 210")
-  void unknownBill(QiwiDialect dialect, VertxTestContext ctx) {
+  void unknownBill(Dialect dialect, VertxTestContext ctx) {
     Future.all(client.status(dialect, "nobody"), client.cancel(dialect, "nobody"),
             client.refund(dialect, "nobody", "r1", "1.00"), client.refundStatus(dialect, "nobody", "r1"))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
@@ -80,9 +80,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("repeating an issue PUT with any parameter changed answers 215 and leaves the bill as issued")
-  void repeatedIssueWithOtherParameters(QiwiDialect dialect, VertxTestContext ctx) {
+  void repeatedIssueWithOtherParameters(Dialect dialect, VertxTestContext ctx) {
     var fields = SandboxClient.billFields(clock);
     issued(dialect, "order-215")
         .compose(first -> Future.all(
@@ -104,9 +104,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("refunds beyond the bill amount answer 242, counting every refund that has not failed")
-  void refundTooLarge(QiwiDialect dialect, VertxTestContext ctx) {
+  void refundTooLarge(Dialect dialect, VertxTestContext ctx) {
     paid(dialect, "order-242")
         .compose(bill -> client.refund(dialect, "order-242", "r1", "10.01"))
         .compose(tooMuch -> {
@@ -129,9 +129,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("cancelling a paid bill answers 1419 and the bill stays paid")
-  void cancelPaid(QiwiDialect dialect, VertxTestContext ctx) {
+  void cancelPaid(Dialect dialect, VertxTestContext ctx) {
     paid(dialect, "order-1419")
         .compose(bill -> client.cancel(dialect, "order-1419"))
         .compose(cancel -> {
@@ -145,9 +145,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("cancelling a rejected, unpaid or expired bill answers 78")
-  void cancelFinal(QiwiDialect dialect, VertxTestContext ctx) {
+  void cancelFinal(Dialect dialect, VertxTestContext ctx) {
     Future.all(issued(dialect, "rejected-1"), issued(dialect, "unpaid-1"), issued(dialect, "expired-1"))
         .compose(all -> Future.all(client.cancel(dialect, "rejected-1"),
             client.admin(HttpMethod.POST, "/sandbox/bills/unpaid-1/fail", null),
@@ -163,9 +163,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a refund of a bill that is not paid answers 78")
-  void refundUnpaid(QiwiDialect dialect, VertxTestContext ctx) {
+  void refundUnpaid(Dialect dialect, VertxTestContext ctx) {
     issued(dialect, "order-78")
         .compose(bill -> client.refund(dialect, "order-78", "r1", "1.00"))
         .compose(waiting -> {
@@ -180,9 +180,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a refund id re-sent with another amount answers 215; with the same amount it is the same refund")
-  void refundIdReused(QiwiDialect dialect, VertxTestContext ctx) {
+  void refundIdReused(Dialect dialect, VertxTestContext ctx) {
     paid(dialect, "order-r215")
         .compose(bill -> client.refund(dialect, "order-r215", "r1", "3.00"))
         .compose(first -> Future.all(client.refund(dialect, "order-r215", "r1", "4.00"),
@@ -202,9 +202,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("an unsupported currency answers 1001, an amount below or above the limits 241 or 242")
-  void currencyAndLimits(QiwiDialect dialect, VertxTestContext ctx) {
+  void currencyAndLimits(Dialect dialect, VertxTestContext ctx) {
     var fields = SandboxClient.billFields(clock);
     Future.all(client.issue(dialect, "gbp", SandboxClient.with(fields, "ccy", "GBP")),
             client.issue(dialect, "small", SandboxClient.with(fields, "amount", "0.99")),
@@ -220,11 +220,11 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a request without Accept text/json, or whose body is not a UTF-8 form, answers 5 and issues nothing")
-  void headerViolations(QiwiDialect dialect, VertxTestContext ctx) {
+  void headerViolations(Dialect dialect, VertxTestContext ctx) {
     String path = SandboxClient.billPath(dialect, "order-5");
-    String body = dev.qiwigateway.qiwi.FormCodec.encode(SandboxClient.billFields(clock));
+    String body = SandboxClient.form(SandboxClient.billFields(clock));
     Future.all(java.util.List.of(
             client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true).remove("Accept"), body),
             client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true).set("Accept", "text/xml"), body),
@@ -248,11 +248,11 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a charset-less form content type and an Accept list that includes text/json are accepted")
-  void tolerantHeaders(QiwiDialect dialect, VertxTestContext ctx) {
+  void tolerantHeaders(Dialect dialect, VertxTestContext ctx) {
     String path = SandboxClient.billPath(dialect, "order-ok");
-    String body = dev.qiwigateway.qiwi.FormCodec.encode(SandboxClient.billFields(clock));
+    String body = SandboxClient.form(SandboxClient.billFields(clock));
     client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true)
             .set("Content-Type", "application/x-www-form-urlencoded")
             .set("Accept", "text/json, application/json;q=0.9"), body)
@@ -263,9 +263,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a malformed bill_id or refund_id answers 5")
-  void badIds(QiwiDialect dialect, VertxTestContext ctx) {
+  void badIds(Dialect dialect, VertxTestContext ctx) {
     String longId = "b".repeat(31);
     Future.all(java.util.List.of(
             client.issue(dialect, longId, SandboxClient.billFields(clock)),
@@ -283,9 +283,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a cancel body other than status=rejected answers 5, a missing status 341, and the bill keeps waiting")
-  void cancelBody(QiwiDialect dialect, VertxTestContext ctx) {
+  void cancelBody(Dialect dialect, VertxTestContext ctx) {
     String path = SandboxClient.billPath(dialect, "order-c");
     MultiMap headers = SandboxClient.headers(dialect, true);
     issued(dialect, "order-c")
@@ -305,9 +305,9 @@ class SandboxResultCodesTest extends SandboxTestBase {
   }
 
   @ParameterizedTest
-  @EnumSource(QiwiDialect.class)
+  @EnumSource(Dialect.class)
   @DisplayName("a refund without amount answers 341, with a malformed amount 5")
-  void refundBody(QiwiDialect dialect, VertxTestContext ctx) {
+  void refundBody(Dialect dialect, VertxTestContext ctx) {
     String path = SandboxClient.refundPath(dialect, "order-rb", "r1");
     MultiMap headers = SandboxClient.headers(dialect, true);
     paid(dialect, "order-rb")

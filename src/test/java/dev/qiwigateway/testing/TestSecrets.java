@@ -1,6 +1,7 @@
 package dev.qiwigateway.testing;
 
 import dev.qiwigateway.qiwi.QiwiCredentials;
+import dev.qiwigateway.sandbox.protocol.SandboxCredentials;
 import java.util.List;
 
 /**
@@ -27,6 +28,11 @@ public final class TestSecrets {
 
   public static QiwiCredentials credentials() {
     return QiwiCredentials.of(PRV_ID, API_ID, API_SECRET, NOTIFY_PASSWORD);
+  }
+
+  /** The same shop for the sandbox, which derives its SECRET_KEY on its own. */
+  public static SandboxCredentials sandboxCredentials() {
+    return SandboxCredentials.of(PRV_ID, API_ID, API_SECRET, NOTIFY_PASSWORD);
   }
 
   /** Every value that must never reach a log line, derived ones included. */
