@@ -1,8 +1,8 @@
 package dev.qiwigateway;
 
-import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.MerchantAuthHandler;
-import dev.qiwigateway.GatewayServices;
+import dev.qiwigateway.http.Problems;
+import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.notification.NotificationRoutes;
 import dev.qiwigateway.ops.RequestLogHandler;
 import io.vertx.core.Future;
@@ -41,7 +41,7 @@ public final class ApiVerticle extends VerticleBase {
         services.registry(), NotificationRoutes.transactionsPerLoop(services.config().database().poolSize(),
             GatewayApp.apiInstances()));
     notifications.mount(router);
-    router.route().last().handler(ctx -> Problems.send(ctx, Problems.notFound()));
+    router.route().last().handler(ctx -> Reply.respond(ctx, Future.failedFuture(Problems.notFound())));
     router.route().failureHandler(Problems::handleFailure);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().httpHost())

@@ -10,8 +10,8 @@ import dev.qiwigateway.bill.RefundLedger;
 import dev.qiwigateway.idempotency.IdempotencyCompleter;
 import dev.qiwigateway.idempotency.IdempotencyReaper;
 import dev.qiwigateway.idempotency.IdempotencyStore;
-import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.idempotency.IdempotentRequests;
+import dev.qiwigateway.idempotency.OperationRunner;
 import dev.qiwigateway.resilience.ResilienceSettings;
 import dev.qiwigateway.resilience.ResilientCallGuard;
 import dev.qiwigateway.config.GatewayConfig;
@@ -42,7 +42,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,13 +136,11 @@ public final class GatewayApp {
     BillStore bills = new BillStore(pool, config.poller().billFirstDelay());
     RefundLedger refunds = new RefundLedger(pool, config.poller().refundFirstDelay());
     IdempotencyStore keys = new IdempotencyStore(pool, config.idempotency().lease());
-    Map<String, IdempotentOperation> operations = Map.of(
-        IssueBill.NAME, new IssueBill(pool, bills, keys, qiwi, config.qiwi()),
-        CancelBill.NAME, new CancelBill(pool, bills, keys, qiwi),
-        RefundBill.NAME, new RefundBill(pool, refunds, keys, qiwi));
-    BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(keys, operations),
+    OperationRunner runner = new OperationRunner(pool, keys, List.of(new IssueBill(bills, qiwi, config.qiwi()),
+        new CancelBill(bills, qiwi), new RefundBill(refunds, qiwi)));
+    BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(keys, runner),
         new BillQueries(bills, refunds, qiwi));
-    IdempotencyCompleter completer = new IdempotencyCompleter(vertx, keys, operations,
+    IdempotencyCompleter completer = new IdempotencyCompleter(vertx, keys, runner,
         config.idempotency().completerPeriod(), IdempotencyCompleter.DEFAULT_BATCH);
     IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, config.idempotency().retention(),
         IdempotencyReaper.DEFAULT_PERIOD, IdempotencyStore.DEFAULT_PURGE_BATCH);

@@ -1,16 +1,17 @@
 package dev.qiwigateway.bill;
 
+import static dev.qiwigateway.http.Reply.respond;
+
+import dev.qiwigateway.config.GatewayConfig;
 import dev.qiwigateway.domain.Money;
-import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.FieldErrors;
 import dev.qiwigateway.http.JsonBody;
 import dev.qiwigateway.http.MerchantAuthHandler;
 import dev.qiwigateway.http.Problem;
-import dev.qiwigateway.config.GatewayConfig;
 import dev.qiwigateway.idempotency.IdempotencyKey;
+import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.idempotency.IdempotentRequests;
 import dev.qiwigateway.qiwi.QiwiIds;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,8 +24,6 @@ import java.util.List;
  * POSTs then run through {@link IdempotentRequests}, GETs through {@link BillQueries}.
  */
 public final class BillRoutes {
-
-  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final GatewayConfig config;
   private final IdempotentRequests idempotent;
@@ -51,13 +50,13 @@ public final class BillRoutes {
     NewBill bill = NewBill.from(body, config.currencies(), config.billLifetimeDefault(), config.billLifetimeMax(),
         Instant.now());
     String billId = bill.billId() != null ? bill.billId() : GeneratedIds.billId();
-    idempotent.handle(ctx, key, IssueBill.NAME, bill.withBillId(billId).toStored(), billId);
+    respond(ctx, idempotent.handle(ctx, key, Kind.ISSUE_BILL, bill.withBillId(billId).toStored(), billId));
   }
 
   private void cancel(RoutingContext ctx) {
     String billId = knownBillId(ctx);
     JsonBody.read(ctx, false);
-    idempotent.handle(ctx, key(ctx), CancelBill.NAME, CancelBill.request(billId), billId);
+    respond(ctx, idempotent.handle(ctx, key(ctx), Kind.CANCEL_BILL, CancelBill.request(billId), billId));
   }
 
   private void refund(RoutingContext ctx) {
@@ -73,16 +72,16 @@ public final class BillRoutes {
     BigDecimal amount = Money.parse(errors.string(body, "amount", true), null, reason -> errors.add("amount", reason));
     errors.throwIfAny();
     String chosen = refundId != null ? refundId : GeneratedIds.refundId();
-    idempotent.handle(ctx, key, RefundBill.NAME, RefundBill.request(billId, chosen, amount), chosen);
+    respond(ctx, idempotent.handle(ctx, key, Kind.REFUND_BILL, RefundBill.request(billId, chosen, amount), chosen));
   }
 
   private void getBill(RoutingContext ctx) {
     String billId = knownBillId(ctx);
-    respond(ctx, queries.bill(merchant(ctx), billId, refresh(ctx)));
+    respond(ctx, queries.bill(merchant(ctx), billId, refresh(ctx)).map(Responses::ok));
   }
 
   private void listRefunds(RoutingContext ctx) {
-    respond(ctx, queries.refunds(merchant(ctx), knownBillId(ctx)));
+    respond(ctx, queries.refunds(merchant(ctx), knownBillId(ctx)).map(Responses::ok));
   }
 
   private void getRefund(RoutingContext ctx) {
@@ -91,30 +90,11 @@ public final class BillRoutes {
     if (!QiwiIds.isRefundId(refundId)) {
       throw Problem.of(404, "refund_not_found", "Refund not found", "No such refund.");
     }
-    respond(ctx, queries.refund(merchant(ctx), billId, refundId, refresh(ctx)));
-  }
-
-  private static void respond(RoutingContext ctx, Future<JsonObject> resource) {
-    resource.onSuccess(json -> ctx.response()
-            .putHeader("Content-Type", "application/json; charset=utf-8")
-            .end(json.toBuffer()))
-        .onFailure(failure -> answerFailure(ctx, failure));
-  }
-
-  /** Known failures become their problem; anything else is a bug for the router's error mapper (500). */
-  private static void answerFailure(RoutingContext ctx, Throwable failure) {
-    Problem problem;
-    try {
-      problem = ProviderProblems.unavailable(failure);
-    } catch (RuntimeException unexpected) {
-      ctx.fail(unexpected);
-      return;
-    }
-    Problems.send(ctx, problem);
+    respond(ctx, queries.refund(merchant(ctx), billId, refundId, refresh(ctx)).map(Responses::ok));
   }
 
   private static IdempotencyKey key(RoutingContext ctx) {
-    return IdempotencyKey.fromHeaders(merchant(ctx), ctx.request().headers().getAll(IDEMPOTENCY_KEY));
+    return IdempotencyKey.fromRequest(ctx, merchant(ctx));
   }
 
   /** An id that cannot exist is simply an unknown bill: no need to tell the caller about formats here. */

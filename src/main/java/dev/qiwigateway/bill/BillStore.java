@@ -61,27 +61,31 @@ public final class BillStore {
     this.firstPollMs = Math.toIntExact(firstPoll.toMillis());
   }
 
-  /** Inserts a pending bill; empty when the bill_id is already taken (by this request's key or another). */
-  Future<Optional<Bill>> reserve(NewBill bill, String merchantId, String payUrl, String idempotencyKey) {
+  /**
+   * Inserts a pending bill; empty when the bill_id is already taken (by this request's key or another).
+   * The pending row with its {@code created_by_key} is where a resumed issue request starts again.
+   */
+  Future<Optional<Bill>> reserve(SqlClient client, NewBill bill, String merchantId, String payUrl,
+      String idempotencyKey) {
     Tuple values = Tuple.tuple()
         .addString(bill.billId()).addString(merchantId).addBigDecimal(bill.amount()).addString(bill.currency())
         .addString(bill.customer()).addString(bill.comment()).addString(bill.paySource())
         .addString(bill.providerName()).addString(bill.successUrl()).addString(bill.failUrl()).addString(payUrl)
         .addOffsetDateTime(bill.expiresAt().atOffset(ZoneOffset.UTC)).addString(idempotencyKey);
-    return pool.preparedQuery(RESERVE).execute(values).map(BillStore::first);
+    return client.preparedQuery(RESERVE).execute(values).map(BillStore::first);
   }
 
   Future<Optional<Bill>> byId(SqlClient client, String billId) {
     return client.preparedQuery(BY_ID).execute(Tuple.of(billId)).map(BillStore::first);
   }
 
-  Future<Optional<Bill>> byId(String billId) {
-    return byId(pool, billId);
-  }
-
   /** A bill the merchant can see: its own and issued at QIWI. */
   public Future<Optional<Bill>> find(String merchantId, String billId) {
-    return pool.preparedQuery(ISSUED_OF_MERCHANT).execute(Tuple.of(billId, merchantId)).map(BillStore::first);
+    return find(pool, merchantId, billId);
+  }
+
+  Future<Optional<Bill>> find(SqlClient client, String merchantId, String billId) {
+    return client.preparedQuery(ISSUED_OF_MERCHANT).execute(Tuple.of(billId, merchantId)).map(BillStore::first);
   }
 
   /** QIWI confirmed the bill: it becomes visible with QIWI's status and its first event, in the caller's tx. */

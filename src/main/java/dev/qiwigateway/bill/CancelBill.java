@@ -1,35 +1,27 @@
 package dev.qiwigateway.bill;
 
 import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotencyRecord;
-import dev.qiwigateway.idempotency.IdempotencyStore;
 import dev.qiwigateway.idempotency.IdempotentOperation;
-import dev.qiwigateway.idempotency.Outcome;
-import dev.qiwigateway.idempotency.StoredResponse;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiRejection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 
 /**
  * POST /v1/bills/{billId}/cancel: ask QIWI to reject a waiting bill. Whatever QIWI answers, the bill's
  * status is then settled through the arbiter; after a refusal QIWI's GET tells the truth
- * (qiwi-protocol.md §5), so a bill paid in the meantime is recorded paid and the cancel refused.
+ * (qiwi-protocol.md §5), so a bill paid in the meantime is recorded paid and the cancel refused. The
+ * bill's status is also where a resumption starts: a bill already final needs no call to QIWI.
  */
 public final class CancelBill implements IdempotentOperation {
 
-  public static final String NAME = "cancel_bill";
-
-  private final Pool pool;
   private final BillStore bills;
-  private final IdempotencyStore keys;
   private final QiwiClient qiwi;
 
-  public CancelBill(Pool pool, BillStore bills, IdempotencyStore keys, QiwiClient qiwi) {
-    this.pool = pool;
+  public CancelBill(BillStore bills, QiwiClient qiwi) {
     this.bills = bills;
-    this.keys = keys;
     this.qiwi = qiwi;
   }
 
@@ -38,47 +30,43 @@ public final class CancelBill implements IdempotentOperation {
   }
 
   @Override
-  public Future<Outcome> execute(IdempotencyRecord record) {
-    String billId = record.request().getString("billId");
-    return bills.find(record.merchantId(), billId)
-        .compose(found -> {
-          if (found.isEmpty()) {
-            // Stored like any final answer: a bill with this id issued later must not be cancelled by this key.
-            return Future.succeededFuture(new Outcome.Answered(Responses.problem(Responses.billNotFound(billId))));
-          }
-          if (found.get().status().isFinal()) {
-            return alreadyFinal(record, found.get());
-          }
-          return cancelAtQiwi(record, billId);
-        })
-        .recover(failure -> Future.succeededFuture(new Outcome.NotStored(ProviderProblems.unavailable(failure))));
+  public Kind kind() {
+    return Kind.CANCEL_BILL;
   }
 
-  private Future<Outcome> cancelAtQiwi(IdempotencyRecord held, String billId) {
+  @Override
+  public Phase firstPhase(IdempotencyRecord record) {
+    String billId = record.request().getString("billId");
+    return tx -> bills.find(tx, record.merchantId(), billId).map(found -> {
+      if (found.isEmpty()) {
+        // Stored like any final answer: a bill with this id issued later must not be cancelled by this key.
+        return Step.respond(Responses.problem(Responses.billNotFound(billId)));
+      }
+      if (found.get().status().isFinal()) {
+        // Final before this request started, rejected included: the contract's 409.
+        return Step.respond(Responses.problem(Responses.notCancellable(found.get().status())));
+      }
+      return Step.then(() -> cancelAtQiwi(billId));
+    });
+  }
+
+  private Future<Phase> cancelAtQiwi(String billId) {
     return qiwi.cancelBill(billId)
         .map(cancelled -> cancelled.status())
         .recover(failure -> failure instanceof QiwiRejection
             ? qiwi.billStatus(billId).map(truth -> truth.status())
             : Future.failedFuture(failure))
-        .compose(status -> pool.withTransaction(tx -> bills.applyStatus(tx, billId, status)
+        .<Phase>map(status -> tx -> bills.applyStatus(tx, billId, status)
             .compose(changed -> bills.byId(tx, billId))
-            .compose(current -> {
-              StoredResponse response = answer(current.orElseThrow());
-              return keys.complete(tx, held, response).map(v -> new Outcome.Completed(response));
-            })));
-  }
-
-  /** Final before this request started, rejected included: the contract's 409. */
-  private Future<Outcome> alreadyFinal(IdempotencyRecord held, Bill bill) {
-    StoredResponse response = Responses.problem(Responses.notCancellable(bill.status()));
-    return pool.withTransaction(tx -> keys.complete(tx, held, response)).map(v -> new Outcome.Completed(response));
+            .map(current -> Step.respond(answer(current.orElseThrow()))))
+        .recover(ProviderProblems::unknownOutcome);
   }
 
   /**
    * After asking QIWI: 200 with the bill when it ended rejected (by this cancel, even if a notification
    * recorded it first); otherwise 409 naming the status it has.
    */
-  private static StoredResponse answer(Bill bill) {
+  private static Reply answer(Bill bill) {
     return bill.status() == BillStatus.REJECTED
         ? Responses.ok(bill.toJson())
         : Responses.problem(Responses.notCancellable(bill.status()));

@@ -2,38 +2,30 @@ package dev.qiwigateway.bill;
 
 import dev.qiwigateway.domain.RefundStatus;
 import dev.qiwigateway.http.Problem;
+import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotencyRecord;
-import dev.qiwigateway.idempotency.IdempotencyStore;
 import dev.qiwigateway.idempotency.IdempotentOperation;
-import dev.qiwigateway.idempotency.Outcome;
-import dev.qiwigateway.idempotency.StoredResponse;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiRejection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.math.BigDecimal;
 
 /**
- * POST /v1/bills/{billId}/refunds: reserve the refund against the bill under its row lock, PUT it at
- * QIWI with the same refund_id on every attempt, then record QIWI's answer with its event and the
- * stored response in one transaction.
+ * POST /v1/bills/{billId}/refunds. First phase: reserve the refund against the bill under its row lock
+ * (a resumption finds the refund this key reserved, and where it got). Then PUT it at QIWI with the
+ * same refund_id on every attempt; the second phase records QIWI's answer with its event and the
+ * stored answer.
  */
 public final class RefundBill implements IdempotentOperation {
 
-  public static final String NAME = "refund_bill";
   private static final int REFUND_EXISTS_AT_QIWI = 215;
 
-  private final Pool pool;
   private final RefundLedger refunds;
-  private final IdempotencyStore keys;
   private final QiwiClient qiwi;
 
-  public RefundBill(Pool pool, RefundLedger refunds, IdempotencyStore keys, QiwiClient qiwi) {
-    this.pool = pool;
+  public RefundBill(RefundLedger refunds, QiwiClient qiwi) {
     this.refunds = refunds;
-    this.keys = keys;
     this.qiwi = qiwi;
   }
 
@@ -41,26 +33,25 @@ public final class RefundBill implements IdempotentOperation {
     return new JsonObject().put("billId", billId).put("refundId", refundId).put("amount", amount.toPlainString());
   }
 
-  /** The reservation's result: either the answer already, or a refund to take to QIWI. */
-  private record Step(Outcome outcome, Refund refund) {
+  @Override
+  public Kind kind() {
+    return Kind.REFUND_BILL;
   }
 
   @Override
-  public Future<Outcome> execute(IdempotencyRecord record) {
+  public Phase firstPhase(IdempotencyRecord record) {
     JsonObject request = record.request();
     String billId = request.getString("billId");
     String refundId = request.getString("refundId");
     BigDecimal amount = new BigDecimal(request.getString("amount"));
-    return pool.withTransaction(tx -> refunds.reserve(tx, record.merchantId(), billId, refundId, amount, record.key())
-            .compose(reservation -> decide(tx, record, billId, reservation)))
-        .compose(step -> step.outcome() != null ? Future.succeededFuture(step.outcome()) : proceed(record, step.refund()))
-        .recover(failure -> Future.succeededFuture(new Outcome.NotStored(ProviderProblems.unavailable(failure))));
+    return tx -> refunds.reserve(tx, record.merchantId(), billId, refundId, amount, record.key())
+        .map(reservation -> decide(billId, reservation));
   }
 
-  private Future<Step> decide(SqlClient tx, IdempotencyRecord held, String billId,
-      RefundLedger.Reservation reservation) {
+  private Step decide(String billId, RefundLedger.Reservation reservation) {
     if (reservation instanceof RefundLedger.Reservation.Reserved reserved) {
-      return Future.succeededFuture(new Step(null, reserved.refund()));
+      Refund refund = reserved.refund();
+      return refund.accepted() ? Step.respond(created(refund)) : Step.then(() -> refundAtQiwi(refund));
     }
     Problem problem;
     if (reservation instanceof RefundLedger.Reservation.BillNotFound) {
@@ -77,54 +68,38 @@ public final class RefundBill implements IdempotentOperation {
       problem = Problem.of(409, "refund_exists", "Refund already exists",
           "This bill already has a refund with that refundId; choose another refundId.");
     }
-    StoredResponse response = Responses.problem(problem);
-    return keys.complete(tx, held, response).map(v -> new Step(new Outcome.Completed(response), null));
+    return Step.respond(Responses.problem(problem));
   }
 
-  private Future<Outcome> proceed(IdempotencyRecord held, Refund refund) {
-    if (refund.accepted()) {
-      return complete(held, created(refund));
-    }
+  private Future<Phase> refundAtQiwi(Refund refund) {
     return qiwi.refund(refund.billId(), refund.refundId(), refund.amount())
-        .compose(accepted -> recordAccepted(held, refund, accepted.status()))
-        .recover(failure -> {
-          if (failure instanceof QiwiRejection rejection) {
-            return rejection.resultCode() == REFUND_EXISTS_AT_QIWI
-                ? reconcileExisting(held, refund, rejection)
-                : recordRefused(held, refund, rejection);
-          }
-          return Future.failedFuture(failure);
-        });
+        .map(accepted -> recordAccepted(refund, accepted.status()))
+        .recover(failure -> failure instanceof QiwiRejection rejection
+            ? (rejection.resultCode() == REFUND_EXISTS_AT_QIWI ? reconcileExisting(refund, rejection)
+                : Future.succeededFuture(recordRefused(refund, rejection)))
+            : Future.failedFuture(failure))
+        .recover(ProviderProblems::unknownOutcome);
   }
 
   /** 215: QIWI has this refund_id for the bill; it is ours when the amount matches. */
-  private Future<Outcome> reconcileExisting(IdempotencyRecord held, Refund refund, QiwiRejection rejection) {
-    return qiwi.refundStatus(refund.billId(), refund.refundId()).compose(existing ->
+  private Future<Phase> reconcileExisting(Refund refund, QiwiRejection rejection) {
+    return qiwi.refundStatus(refund.billId(), refund.refundId()).map(existing ->
         existing.amount().compareTo(refund.amount()) == 0
-            ? recordAccepted(held, refund, existing.status())
-            : recordRefused(held, refund, rejection));
+            ? recordAccepted(refund, existing.status())
+            : recordRefused(refund, rejection));
   }
 
-  private Future<Outcome> recordAccepted(IdempotencyRecord held, Refund refund, RefundStatus status) {
-    return pool.withTransaction(tx -> refunds.markAccepted(tx, refund.billId(), refund.refundId(), status)
-        .compose(accepted -> {
-          StoredResponse response = created(accepted.orElse(refund));
-          return keys.complete(tx, held, response).map(v -> (Outcome) new Outcome.Completed(response));
-        }));
+  private Phase recordAccepted(Refund refund, RefundStatus status) {
+    return tx -> refunds.markAccepted(tx, refund.billId(), refund.refundId(), status)
+        .map(accepted -> Step.respond(created(accepted.orElse(refund))));
   }
 
-  private Future<Outcome> recordRefused(IdempotencyRecord held, Refund refund, QiwiRejection rejection) {
-    StoredResponse refused = Responses.problem(ProviderProblems.rejected(rejection));
-    return pool.withTransaction(tx -> refunds.markRefused(tx, refund.billId(), refund.refundId())
-        .compose(v -> keys.complete(tx, held, refused)))
-        .map(v -> new Outcome.Completed(refused));
+  private Phase recordRefused(Refund refund, QiwiRejection rejection) {
+    return tx -> refunds.markRefused(tx, refund.billId(), refund.refundId())
+        .map(v -> Step.respond(Responses.problem(ProviderProblems.rejected(rejection))));
   }
 
-  private Future<Outcome> complete(IdempotencyRecord held, StoredResponse response) {
-    return pool.withTransaction(tx -> keys.complete(tx, held, response)).map(v -> new Outcome.Completed(response));
-  }
-
-  private static StoredResponse created(Refund refund) {
+  private static Reply created(Refund refund) {
     return Responses.created(Responses.refundLocation(refund.billId(), refund.refundId()), refund.toJson());
   }
 }

@@ -124,10 +124,6 @@ public final class RefundLedger {
     return pool.withTransaction(tx -> applyStatus(tx, billId, refundId, status));
   }
 
-  Future<Optional<Refund>> byId(String billId, String refundId) {
-    return pool.preparedQuery(BY_ID).execute(Tuple.of(billId, refundId)).map(RefundLedger::first);
-  }
-
   /** The bill's refunds that QIWI accepted, oldest first. */
   public Future<List<Refund>> acceptedOf(String merchantId, String billId) {
     return pool.preparedQuery(ACCEPTED_OF_MERCHANT + " ORDER BY created_at, refund_id")

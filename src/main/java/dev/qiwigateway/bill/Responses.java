@@ -2,25 +2,25 @@ package dev.qiwigateway.bill;
 
 import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.http.Problem;
-import dev.qiwigateway.idempotency.StoredResponse;
+import dev.qiwigateway.http.Reply;
 import io.vertx.core.json.JsonObject;
 
-/** The answers of the bill operations in the form the idempotency layer stores and replays byte for byte. */
+/** The answers of the bill operations, as replies the idempotency layer stores and replays byte for byte. */
 final class Responses {
 
   private Responses() {
   }
 
-  static StoredResponse created(String location, JsonObject resource) {
-    return StoredResponse.json(201, resource).withHeader("Location", location);
+  static Reply created(String location, JsonObject resource) {
+    return Reply.json(201, resource).withHeader("Location", location);
   }
 
-  static StoredResponse ok(JsonObject resource) {
-    return StoredResponse.json(200, resource);
+  static Reply ok(JsonObject resource) {
+    return Reply.json(200, resource);
   }
 
-  static StoredResponse problem(Problem problem) {
-    return StoredResponse.problem(problem);
+  static Reply problem(Problem problem) {
+    return Reply.problem(problem);
   }
 
   static String billLocation(String billId) {

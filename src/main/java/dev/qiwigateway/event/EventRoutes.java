@@ -1,11 +1,12 @@
 package dev.qiwigateway.event;
 
-import dev.qiwigateway.http.Problems;
+import static dev.qiwigateway.http.Reply.respond;
+
 import dev.qiwigateway.http.FieldErrors;
 import dev.qiwigateway.http.JsonBody;
 import dev.qiwigateway.http.MerchantAuthHandler;
 import dev.qiwigateway.http.Problem;
-import io.vertx.core.Future;
+import dev.qiwigateway.http.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -38,8 +39,8 @@ public final class EventRoutes {
     int limit = limit(ctx.queryParam("limit"), errors);
     String after = after(ctx.queryParam("after"), errors);
     errors.throwIfAny();
-    respond(ctx, 200, feed.page(merchant(ctx), after, limit).map(page -> page.map(EventRoutes::toJson)
-        .orElseThrow(EventRoutes::unknownCursor)));
+    respond(ctx, feed.page(merchant(ctx), after, limit).map(page -> Reply.json(200, page.map(EventRoutes::toJson)
+        .orElseThrow(EventRoutes::unknownCursor))));
   }
 
   private void redeliver(RoutingContext ctx) {
@@ -48,7 +49,8 @@ public final class EventRoutes {
     if (!EVENT_ID.matcher(eventId).matches()) {
       throw eventNotFound(eventId);
     }
-    respond(ctx, 202, feed.redeliver(merchant(ctx), eventId).map(event -> event.orElseThrow(() -> eventNotFound(eventId))));
+    respond(ctx, feed.redeliver(merchant(ctx), eventId)
+        .map(event -> Reply.json(202, event.orElseThrow(() -> eventNotFound(eventId)))));
   }
 
   private static int limit(List<String> values, FieldErrors errors) {
@@ -87,20 +89,6 @@ public final class EventRoutes {
 
   private static JsonObject toJson(EventFeed.Page page) {
     return new JsonObject().put("data", new JsonArray(List.copyOf(page.events()))).put("hasMore", page.hasMore());
-  }
-
-  private static void respond(RoutingContext ctx, int status, Future<JsonObject> answer) {
-    answer.onSuccess(json -> ctx.response()
-            .setStatusCode(status)
-            .putHeader("Content-Type", "application/json; charset=utf-8")
-            .end(json.toBuffer()))
-        .onFailure(failure -> {
-          if (failure instanceof Problem || Problems.isDatabaseFailure(failure)) {
-            Problems.send(ctx, Problems.from(failure));
-          } else {
-            ctx.fail(failure);
-          }
-        });
   }
 
   private static String merchant(RoutingContext ctx) {

@@ -1,7 +1,6 @@
 package dev.qiwigateway.http;
 
-import dev.qiwigateway.http.Problems;
-import dev.qiwigateway.http.Problem;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -15,6 +14,9 @@ public final class MerchantAuthHandler implements Handler<RoutingContext> {
 
   private static final String MERCHANT_KEY = "merchantId";
   private static final String BEARER = "bearer ";
+  private static final Reply UNAUTHORIZED = Reply.problem(
+          Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required."))
+      .withHeader("WWW-Authenticate", "Bearer realm=\"qiwi-gateway\"");
 
   private final Function<String, Optional<String>> tokens;
 
@@ -41,10 +43,7 @@ public final class MerchantAuthHandler implements Handler<RoutingContext> {
     tokens.apply(token).ifPresentOrElse(merchant -> {
       ctx.put(MERCHANT_KEY, merchant);
       ctx.next();
-    }, () -> {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"qiwi-gateway\"");
-      Problems.send(ctx, Problem.of(401, "unauthorized", "Unauthorized", "A valid bearer token is required."));
-    });
+    }, () -> Reply.respond(ctx, Future.succeededFuture(UNAUTHORIZED)));
   }
 
   public static String merchantOf(RoutingContext ctx) {

@@ -1,6 +1,5 @@
 package dev.qiwigateway.http;
 
-import dev.qiwigateway.http.Problem;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -32,6 +31,16 @@ public final class Problems {
     send(ctx, problem);
   }
 
+  /** A failed answer of a route (see {@link Reply#respond}): its problem as {@link #from} reads it, bugs logged. */
+  static void sendFailure(RoutingContext ctx, Throwable failure) {
+    Problem problem = from(failure);
+    if (problem == INTERNAL) {
+      LOG.atError().setCause(failure).addKeyValue("route", routeOf(ctx)).log("request failed unexpectedly");
+    }
+    send(ctx, problem);
+  }
+
+  /** Writes {@code problem} as the answer; the low-level writer under {@link Reply#respond} and the router. */
   public static void send(RoutingContext ctx, Problem problem) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {

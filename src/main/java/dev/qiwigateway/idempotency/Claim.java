@@ -1,5 +1,7 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.http.Reply;
+
 /** What claiming an idempotency key for a request found. */
 public sealed interface Claim {
 
@@ -8,7 +10,7 @@ public sealed interface Claim {
   }
 
   /** The same request already completed: answer with its stored response. */
-  record Replay(StoredResponse response) implements Claim {
+  record Replay(Reply response) implements Claim {
   }
 
   /** The same request is being processed right now under a live lease. */

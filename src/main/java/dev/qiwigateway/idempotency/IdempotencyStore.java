@@ -1,5 +1,7 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.http.Reply;
+import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -9,17 +11,19 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Idempotency keys in PostgreSQL, the only state replicas share (design.md §2, §5). A key is claimed
  * with a lease; whoever holds the lease runs the operation; a lease that expires (its holder died) is
- * taken over by the next request with that key or by the completer, with the stored resource id and
- * recovery point. Every method is a single non-blocking statement.
+ * taken over by the next request with that key or by the completer, with the stored resource id.
+ * Leases are measured on the database's clock only ({@code now()}), so replicas with skewed clocks
+ * still agree on who holds a key. Every method is a single non-blocking statement.
  */
 public final class IdempotencyStore {
 
@@ -33,6 +37,60 @@ public final class IdempotencyStore {
   /** A claim re-runs only when the key changed between its two statements; more than this means a fault. */
   private static final int CLAIM_ATTEMPTS = 3;
 
+  private static final String RECORD_COLUMNS =
+      "k.merchant_id, k.idem_key, k.operation, k.request_body, k.resource_id, k.created_at, k.lease_token";
+  /**
+   * One atomic statement: a new key is inserted with a fresh lease; an existing key of the same request
+   * whose lease expired is taken over with a fresh token, keeping its stored resource id. Anything else
+   * returns no row and is classified by {@link #FIND}.
+   * $1 merchant, $2 key, $3 fingerprint, $4 operation, $5 request, $6 proposed resource id, $7 lease ms.
+   */
+  private static final String CLAIM = """
+      INSERT INTO idempotency_key AS k
+          (merchant_id, idem_key, fingerprint, operation, request_body, resource_id, locked_until, lease_token)
+      VALUES ($1, $2, $3, $4, $5, $6, now() + $7::bigint * interval '1 millisecond', gen_random_uuid())
+      ON CONFLICT (merchant_id, idem_key) DO UPDATE
+          SET locked_until = EXCLUDED.locked_until, lease_token = EXCLUDED.lease_token, updated_at = now()
+          WHERE k.state = 'in_progress' AND k.locked_until <= now() AND k.fingerprint = EXCLUDED.fingerprint
+      RETURNING\s""" + RECORD_COLUMNS + ", (k.xmax = 0) AS inserted";
+  private static final String FIND = """
+      SELECT fingerprint, state, locked_until <= now() AS lease_expired,
+             response_status, response_headers, response_body
+      FROM idempotency_key WHERE merchant_id = $1 AND idem_key = $2""";
+  /** $3 status, $4 headers, $5 body, $6 lease token. */
+  private static final String COMPLETE = """
+      UPDATE idempotency_key
+      SET state = 'completed', response_status = $3, response_headers = $4, response_body = $5,
+          locked_until = NULL, lease_token = NULL, updated_at = now()
+      WHERE merchant_id = $1 AND idem_key = $2 AND state = 'in_progress' AND lease_token = $6""";
+  /** Ends the lease now, so the next claim or the completer resumes at once. $3 lease token. */
+  private static final String RELEASE = """
+      UPDATE idempotency_key SET locked_until = now(), lease_token = NULL, updated_at = now()
+      WHERE merchant_id = $1 AND idem_key = $2 AND state = 'in_progress' AND lease_token = $3""";
+  private static final String CLAIM_ABANDONED = """
+      WITH due AS (
+          SELECT merchant_id, idem_key FROM idempotency_key
+          WHERE state = 'in_progress' AND locked_until <= now()
+          ORDER BY locked_until
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED)
+      UPDATE idempotency_key k
+      SET locked_until = now() + $2::bigint * interval '1 millisecond', lease_token = gen_random_uuid(), updated_at = now()
+      FROM due
+      WHERE k.merchant_id = due.merchant_id AND k.idem_key = due.idem_key
+      RETURNING\s""" + RECORD_COLUMNS;
+  /** $1 retention ms, $2 batch size. A request still running under a live lease is never purged, whatever its age. */
+  private static final String PURGE = """
+      WITH expired AS (
+          SELECT merchant_id, idem_key FROM idempotency_key
+          WHERE created_at < now() - $1::bigint * interval '1 millisecond'
+            AND (state = 'completed' OR locked_until <= now())
+          ORDER BY created_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+      DELETE FROM idempotency_key k USING expired
+      WHERE k.merchant_id = expired.merchant_id AND k.idem_key = expired.idem_key""";
+
   private final Pool pool;
   private final Duration lease;
 
@@ -44,23 +102,19 @@ public final class IdempotencyStore {
     this.lease = lease;
   }
 
-  public Duration lease() {
-    return lease;
-  }
-
   /**
    * Claims {@code key} for the request with {@code fingerprint}. A new key is stored with
    * {@code proposedResourceId}; a taken-over key keeps the resource id it was first stored with.
    */
-  public Future<Claim> claim(IdempotencyKey key, String fingerprint, String operation, JsonObject request,
+  public Future<Claim> claim(IdempotencyKey key, String fingerprint, Kind operation, JsonObject request,
       String proposedResourceId) {
-    Tuple params = Tuple.of(key.merchantId(), key.value(), fingerprint, operation, request, proposedResourceId,
-        lease.toMillis());
+    Tuple params = Tuple.of(key.merchantId(), key.value(), fingerprint, operation.storedName(), request,
+        proposedResourceId, lease.toMillis());
     return claim(key, fingerprint, params, CLAIM_ATTEMPTS);
   }
 
   private Future<Claim> claim(IdempotencyKey key, String fingerprint, Tuple params, int attemptsLeft) {
-    return pool.preparedQuery(IdempotencySql.CLAIM).execute(params)
+    return pool.preparedQuery(CLAIM).execute(params)
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(Optional.of(acquired(rows.iterator().next())))
             : classify(key, fingerprint))
         .compose(found -> {
@@ -73,10 +127,9 @@ public final class IdempotencyStore {
   }
 
   private Claim acquired(Row row) {
-    IdempotencyRecord record = record(row);
+    IdempotencyRecord record = record(row, Kind.fromStored(row.getString("operation")).orElseThrow());
     if (!row.getBoolean("inserted")) {
       LOG.atInfo().addKeyValue("merchantId", record.merchantId()).addKeyValue("idempotencyKey", record.key())
-          .addKeyValue("recoveryPoint", record.recoveryPoint())
           .log("resumed an idempotent request whose lease had ended");
     }
     return new Claim.Acquired(record);
@@ -92,132 +145,79 @@ public final class IdempotencyStore {
         return Optional.of(new Claim.Reused());
       }
       if ("completed".equals(found.getString("state"))) {
-        return Optional.of(new Claim.Replay(storedResponse(found)));
+        return Optional.of(new Claim.Replay(storedReply(found)));
       }
       return found.getBoolean("lease_expired") ? Optional.empty() : Optional.of(new Claim.InUse());
     });
   }
 
   /** The stored answer of a completed key, if it completed. */
-  public Future<Optional<StoredResponse>> storedResponse(IdempotencyKey key) {
+  Future<Optional<Reply>> storedReply(IdempotencyKey key) {
     return find(key).map(found -> found == null || !"completed".equals(found.getString("state"))
-        ? Optional.empty() : Optional.of(storedResponse(found)));
+        ? Optional.empty() : Optional.of(storedReply(found)));
   }
 
   private Future<Row> find(IdempotencyKey key) {
-    return pool.preparedQuery(IdempotencySql.FIND).execute(Tuple.of(key.merchantId(), key.value()))
+    return pool.preparedQuery(FIND).execute(Tuple.of(key.merchantId(), key.value()))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
-  }
-
-  /** Records progress inside the caller's transaction; the holder's lease is extended with it. */
-  public Future<Void> checkpoint(SqlClient client, IdempotencyRecord record, String recoveryPoint) {
-    return checkpoint(client, record.idempotencyKey(), record.leaseToken(), recoveryPoint);
-  }
-
-  /** As {@link #checkpoint(SqlClient, IdempotencyRecord, String)}, checking only that the key is in progress. */
-  public Future<Void> checkpoint(SqlClient client, IdempotencyKey key, String recoveryPoint) {
-    return checkpoint(client, key, null, recoveryPoint);
-  }
-
-  private Future<Void> checkpoint(SqlClient client, IdempotencyKey key, UUID token, String recoveryPoint) {
-    return client.preparedQuery(IdempotencySql.CHECKPOINT)
-        .execute(Tuple.of(key.merchantId(), key.value(), recoveryPoint, token, lease.toMillis()))
-        .compose(rows -> updatedOrLost(rows, key));
   }
 
   /**
    * Stores the final answer inside the caller's transaction, so the state change and the answer commit
    * together; fails with {@link LeaseLostException} (roll back!) if this holder no longer holds the key.
    */
-  public Future<Void> complete(SqlClient client, IdempotencyRecord record, StoredResponse response) {
-    return complete(client, record.idempotencyKey(), record.leaseToken(), response);
-  }
-
-  /** As {@link #complete(SqlClient, IdempotencyRecord, StoredResponse)}, checking only that the key is in progress. */
-  public Future<Void> complete(SqlClient client, IdempotencyKey key, StoredResponse response) {
-    return complete(client, key, null, response);
-  }
-
-  private Future<Void> complete(SqlClient client, IdempotencyKey key, UUID token, StoredResponse response) {
-    return client.preparedQuery(IdempotencySql.COMPLETE)
-        .execute(Tuple.of(key.merchantId(), key.value(), response.status(), response.headersJson(), response.body(),
-            token))
-        .compose(rows -> updatedOrLost(rows, key));
+  Future<Void> complete(SqlClient tx, IdempotencyRecord record, Reply reply) {
+    return tx.preparedQuery(COMPLETE)
+        .execute(Tuple.of(record.merchantId(), record.key(), reply.status(), headersJson(reply), reply.body(),
+            record.leaseToken()))
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new LeaseLostException(record.idempotencyKey())));
   }
 
   /** Outcome unknown: ends this holder's lease now so that a retry resumes at once. Nothing is stored. */
-  public Future<Void> release(IdempotencyRecord record) {
-    return release(record.idempotencyKey(), record.leaseToken());
-  }
-
-  /** As {@link #release(IdempotencyRecord)}, whoever holds the lease. */
-  public Future<Void> release(IdempotencyKey key) {
-    return release(key, null);
-  }
-
-  private Future<Void> release(IdempotencyKey key, UUID token) {
-    return pool.preparedQuery(IdempotencySql.RELEASE).execute(Tuple.of(key.merchantId(), key.value(), token))
+  Future<Void> release(IdempotencyRecord record) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(record.merchantId(), record.key(), record.leaseToken()))
         .mapEmpty();
   }
 
-  /** Nothing was done: forgets the key, so it may be used again with a corrected request. */
-  public Future<Void> discard(IdempotencyRecord record) {
-    return pool.preparedQuery(IdempotencySql.DISCARD)
-        .execute(Tuple.of(record.merchantId(), record.key(), record.leaseToken()))
-        .mapEmpty();
-  }
-
-  /** Applies what the operation decided; {@link Outcome.Completed} was stored by the operation itself. */
-  Future<Void> settle(IdempotencyRecord record, Outcome outcome) {
-    if (outcome instanceof Outcome.Answered answered) {
-      return complete(pool, record, answered.response());
-    }
-    if (outcome instanceof Outcome.NotStored) {
-      // The answer stays "unknown" either way; a lease we could not end simply runs out.
-      return release(record).recover(e -> {
-        LOG.atWarn().setCause(e).addKeyValue("idempotencyKey", record.key()).log("could not release an idempotency lease");
-        return Future.succeededFuture();
-      });
-    }
-    if (outcome instanceof Outcome.Discarded) {
-      return discard(record);
-    }
-    return Future.succeededFuture();
-  }
-
-  /** Takes the leases of up to {@code limit} requests whose holders died, for the completer to finish. */
+  /**
+   * Takes the leases of up to {@code limit} requests whose holders died, for the completer to finish.
+   * A request of an operation this version does not know is left for its lease to expire.
+   */
   public Future<List<IdempotencyRecord>> claimAbandoned(int limit) {
-    return pool.preparedQuery(IdempotencySql.CLAIM_ABANDONED).execute(Tuple.of(limit, lease.toMillis()))
+    return pool.preparedQuery(CLAIM_ABANDONED).execute(Tuple.of(limit, lease.toMillis()))
         .map(rows -> {
           List<IdempotencyRecord> records = new ArrayList<>(rows.size());
-          rows.forEach(row -> records.add(record(row)));
+          rows.forEach(row -> Kind.fromStored(row.getString("operation")).ifPresentOrElse(
+              kind -> records.add(record(row, kind)),
+              () -> LOG.atError().addKeyValue("operation", row.getString("operation"))
+                  .addKeyValue("idempotencyKey", row.getString("idem_key"))
+                  .log("abandoned idempotent request of an unknown operation; left for its lease to expire")));
           return records;
         });
   }
 
-  /** Deletes one batch of at most {@link #DEFAULT_PURGE_BATCH} keys created before now minus {@code retention}. */
-  public Future<Integer> purgeOlderThan(Duration retention) {
-    return purgeOlderThan(retention, DEFAULT_PURGE_BATCH);
-  }
-
   /** Deletes at most {@code limit} keys created before now minus {@code retention}; answers how many. */
   public Future<Integer> purgeOlderThan(Duration retention, int limit) {
-    return pool.preparedQuery(IdempotencySql.PURGE).execute(Tuple.of(retention.toMillis(), limit))
-        .map(RowSet::rowCount);
+    return pool.preparedQuery(PURGE).execute(Tuple.of(retention.toMillis(), limit)).map(RowSet::rowCount);
   }
 
-  private static Future<Void> updatedOrLost(RowSet<Row> rows, IdempotencyKey key) {
-    return rows.rowCount() == 1 ? Future.succeededFuture() : Future.failedFuture(new LeaseLostException(key));
-  }
-
-  private static IdempotencyRecord record(Row row) {
-    return new IdempotencyRecord(row.getString("merchant_id"), row.getString("idem_key"), row.getString("operation"),
-        row.getJsonObject("request_body"), row.getString("resource_id"), row.getString("recovery_point"),
+  private static IdempotencyRecord record(Row row, Kind kind) {
+    return new IdempotencyRecord(row.getString("merchant_id"), row.getString("idem_key"), kind,
+        row.getJsonObject("request_body"), row.getString("resource_id"),
         row.getOffsetDateTime("created_at").toInstant(), row.getUUID("lease_token"));
   }
 
-  private static StoredResponse storedResponse(Row row) {
-    return StoredResponse.fromStored(row.getInteger("response_status"), row.getJsonObject("response_headers"),
-        row.getBuffer("response_body"));
+  private static JsonObject headersJson(Reply reply) {
+    return new JsonObject(new LinkedHashMap<>(reply.headers()));
+  }
+
+  private static Reply storedReply(Row row) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    JsonObject stored = row.getJsonObject("response_headers");
+    if (stored != null) {
+      stored.forEach(header -> headers.put(header.getKey(), String.valueOf(header.getValue())));
+    }
+    return new Reply(row.getInteger("response_status"), headers, row.getBuffer("response_body"));
   }
 }

@@ -1,18 +1,82 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.http.Reply;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * One kind of merchant POST (issue bill, refund, cancel), runnable from its stored record alone: by the
- * request that claimed the key, by a later request that took an expired lease over, or by the
- * background completer. It must resume from {@code record.recoveryPoint()} and use
- * {@code record.resourceId()}, never a new id.
+ * One kind of merchant POST (issue, cancel, refund) as a sequence of {@link Phase}s, runnable from its
+ * stored record alone: by the request that claimed the key, by a later request that took an expired
+ * lease over, or by the background completer. {@link OperationRunner} runs the phases.
  *
- * <p>A failed future (other than a {@link dev.qiwigateway.http.Problem}, which is sent as it is) counts
- * as an unknown outcome: the lease is released and nothing is stored.
+ * <p>Resuming needs no checkpoint on the key: the operation's own domain row (the bill reserved with
+ * {@code created_by_key}, the refund reserved for this key) records how far it got, and the first
+ * phase reads it. Every run uses {@code record.resourceId()}, never a new id, so a resumption repeats
+ * the same idempotent call at QIWI instead of making a second bill or refund.
  */
-@FunctionalInterface
 public interface IdempotentOperation {
 
-  Future<Outcome> execute(IdempotencyRecord record);
+  /** The operations, stored in {@code idempotency_key.operation} by these names. */
+  enum Kind {
+    ISSUE_BILL("issue_bill"),
+    CANCEL_BILL("cancel_bill"),
+    REFUND_BILL("refund_bill");
+
+    private final String storedName;
+
+    Kind(String storedName) {
+      this.storedName = storedName;
+    }
+
+    public String storedName() {
+      return storedName;
+    }
+
+    /** Empty for a name this version does not know (a row written by a newer replica). */
+    public static Optional<Kind> fromStored(String storedName) {
+      return Arrays.stream(values()).filter(kind -> kind.storedName.equals(storedName)).findFirst();
+    }
+  }
+
+  Kind kind();
+
+  /** The phase to run first, on a fresh run and on every resumption alike. */
+  Phase firstPhase(IdempotencyRecord record);
+
+  /**
+   * One transaction of an operation. Its writes go through {@code tx}; the runner stores a
+   * {@link Step.Respond}'s answer with the key in that same transaction, so the state change and the
+   * answer commit together or not at all. Never calls QIWI: that happens between phases.
+   */
+  @FunctionalInterface
+  interface Phase {
+    Future<Step> commit(SqlConnection tx);
+  }
+
+  /** What a phase decided. */
+  sealed interface Step {
+
+    /** The final answer: stored with the key in the phase's transaction and replayed from then on. */
+    record Respond(Reply reply) implements Step {
+    }
+
+    /**
+     * Not final yet: once the phase has committed, {@code next} does the work outside the database
+     * (a call to QIWI) and names the phase that records its result. A failed {@code next} means the
+     * outcome is unknown: the runner releases the key for a retry, which resumes from the domain row.
+     */
+    record Continue(Supplier<Future<Phase>> next) implements Step {
+    }
+
+    static Step respond(Reply reply) {
+      return new Respond(reply);
+    }
+
+    static Step then(Supplier<Future<Phase>> next) {
+      return new Continue(next);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 package dev.qiwigateway.idempotency;
 
 /**
- * A checkpoint or completion was attempted for a key this holder no longer leases: another holder took
+ * A completion was attempted for a key this holder no longer leases: another holder took
  * the expired lease over, or the request already completed. The caller's transaction must roll back.
  */
 public final class LeaseLostException extends RuntimeException {

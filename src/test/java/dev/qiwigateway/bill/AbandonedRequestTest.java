@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.qiwigateway.GatewayServices;
 import dev.qiwigateway.idempotency.Claim;
 import dev.qiwigateway.idempotency.IdempotencyKey;
+import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.idempotency.RequestFingerprint;
 import dev.qiwigateway.qiwi.BillIssue;
 import dev.qiwigateway.testing.GatewayTestBase;
@@ -39,12 +40,12 @@ class AbandonedRequestTest extends GatewayTestBase {
         services.config().billLifetimeMax(), Instant.now());
     IdempotencyKey key = new IdempotencyKey("shop-1", KEY);
     String fingerprint = RequestFingerprint.of("POST", "/v1/bills", BODY);
-    return services.idempotency().claim(key, fingerprint, IssueBill.NAME, bill.toStored(), bill.billId())
+    return services.idempotency().claim(key, fingerprint, Kind.ISSUE_BILL, bill.toStored(), bill.billId())
         .compose(claim -> {
           assertThat(claim).isInstanceOf(Claim.Acquired.class);
           String payUrl = PayUrl.of(services.config().qiwi().payUrl(), services.config().qiwi().credentials().prvId(),
               bill);
-          return services.bills().reserve(bill, "shop-1", payUrl, KEY);
+          return services.bills().reserve(services.pool(), bill, "shop-1", payUrl, KEY);
         })
         .compose(reserved -> services.qiwi().issueBill(new BillIssue(bill.billId(), bill.customer(), bill.amount(),
             bill.currency(), bill.comment(), bill.expiresAt(), null, null)))

@@ -103,6 +103,22 @@ class BillLifecycleTest extends GatewayTestBase {
   }
 
   @Test
+  @DisplayName("a bill refused as invalid leaves its key unused: the corrected bill with the same key is issued")
+  void invalidRequestLeavesKeyFree(VertxTestContext ctx) {
+    api.post("/v1/bills", "key-corrected", MerchantApi.bill("corrected-1", "0.00"))
+        .compose(invalid -> {
+          ctx.verify(() -> assertProblem(invalid, 400, "validation_failed"));
+          return api.post("/v1/bills", "key-corrected", MerchantApi.bill("corrected-1", "10.00"));
+        })
+        .onComplete(ctx.succeeding(corrected -> ctx.verify(() -> {
+          assertThat(corrected.statusCode()).as(corrected.bodyAsString()).isEqualTo(201);
+          assertThat(corrected.getHeader("Idempotent-Replayed")).isNull();
+          assertThat(corrected.bodyAsJsonObject().getString("billId")).isEqualTo("corrected-1");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("a waiting bill is cancelled at QIWI; cancelling it again is refused as not cancellable")
   void cancel(VertxTestContext ctx) {
     api.post("/v1/bills", "key-c1", MerchantApi.bill("cancel-1", "10.00"))

@@ -1,11 +1,14 @@
 package dev.qiwigateway.idempotency;
 
 import dev.qiwigateway.http.Problem;
+import dev.qiwigateway.http.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,33 +17,47 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for the bill service: an "issue bill" operation that records every execution (with the
- * record it was given) and behaves as the request body's {@code scenario} says. Its answers carry a
- * per-execution id, so a replay that re-ran the operation would show.
+ * A stand-in for the bill service, shaped like it: an "issue bill" operation whose first phase reserves a
+ * row of its own table ({@code fake_bill}, the recovery point, as the bill row is for the real one) and
+ * whose second phase, after the "call to QIWI", marks it issued and answers. Every run is recorded with
+ * the record it was given and the state its first phase found; it behaves as the request body's
+ * {@code scenario} says. Its answers carry a per-run id, so a replay that re-ran the operation would show.
  */
-final class FakeBillOperations {
+final class FakeBillOperations implements IdempotentOperation {
 
-  static final String ISSUE = "issue_bill";
-  static final String ISSUE_SENT = "issue_sent";
+  /** The state of the fake bill once the first phase committed: where a resumption starts. */
+  static final String RESERVED = "reserved";
+  static final String TABLE = "CREATE TABLE fake_bill (merchant_id text, idem_key text, bill_id text NOT NULL, "
+      + "state text NOT NULL, PRIMARY KEY (merchant_id, idem_key))";
+  private static final String RESERVE = "INSERT INTO fake_bill VALUES ($1, $2, $3, 'reserved') ON CONFLICT DO NOTHING";
+  private static final String STATE = "SELECT state FROM fake_bill WHERE merchant_id = $1 AND idem_key = $2";
+  private static final String ISSUED = "UPDATE fake_bill SET state = 'issued' WHERE merchant_id = $1 AND idem_key = $2";
+
+  /** One execution: the record it ran with, and the fake bill's state it resumed from (null: a fresh run). */
+  record Run(IdempotencyRecord record, String resumedFrom) {
+    String resourceId() {
+      return record.resourceId();
+    }
+  }
 
   private final Vertx vertx;
-  private final Map<String, List<IdempotencyRecord>> executions = new ConcurrentHashMap<>();
+  private final Map<String, List<Run>> executions = new ConcurrentHashMap<>();
   private final Map<String, Promise<Void>> holds = new ConcurrentHashMap<>();
 
   FakeBillOperations(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  /** The operations of one replica: they complete through that replica's own pool and store. */
-  Map<String, IdempotentOperation> operationsFor(Pool pool, IdempotencyStore store) {
-    return Map.of(ISSUE, record -> issue(pool, store, record));
+  @Override
+  public Kind kind() {
+    return Kind.ISSUE_BILL;
   }
 
-  List<IdempotencyRecord> executionsOf(String merchantId, String key) {
+  List<Run> executionsOf(String merchantId, String key) {
     return List.copyOf(executions.getOrDefault(merchantId + "/" + key, List.of()));
   }
 
-  List<IdempotencyRecord> executionsOf(String key) {
+  List<Run> executionsOf(String key) {
     return executionsOf(IdempotencyTestBed.MERCHANT, key);
   }
 
@@ -53,39 +70,51 @@ final class FakeBillOperations {
     return holds.computeIfAbsent(key, k -> Promise.promise());
   }
 
-  private Future<Outcome> issue(Pool pool, IdempotencyStore store, IdempotencyRecord record) {
-    executions.computeIfAbsent(record.merchantId() + "/" + record.key(), k -> new CopyOnWriteArrayList<>()).add(record);
+  /** What a handler that died after its first phase left behind: the reserved fake bill. */
+  static Future<Void> reserve(SqlClient client, IdempotencyRecord record) {
+    return client.preparedQuery(RESERVE).execute(Tuple.of(record.merchantId(), record.key(), record.resourceId()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Phase firstPhase(IdempotencyRecord record) {
+    Tuple key = Tuple.of(record.merchantId(), record.key());
+    return tx -> tx.preparedQuery(RESERVE).execute(Tuple.of(record.merchantId(), record.key(), record.resourceId()))
+        .compose(inserted -> inserted.rowCount() == 1 ? Future.succeededFuture((String) null)
+            : tx.preparedQuery(STATE).execute(key).map(rows -> rows.iterator().next().getString(0)))
+        .map(found -> decide(new Run(record, found)));
+  }
+
+  private Step decide(Run run) {
+    IdempotencyRecord record = run.record();
+    executions.computeIfAbsent(record.merchantId() + "/" + record.key(), k -> new CopyOnWriteArrayList<>()).add(run);
     JsonObject body = record.request().getJsonObject("body", new JsonObject());
     return switch (body.getString("scenario", "issue")) {
-      case "provider_down_once" -> IdempotencyRecord.STARTED.equals(record.recoveryPoint())
-          ? providerDown(pool, store, record) : issued(pool, store, record);
-      case "provider_rejected" -> Future.succeededFuture(new Outcome.Answered(StoredResponse.problem(
-          Problem.of(422, "provider_rejected", "Provider rejected", "QIWI refused the bill.").with("providerCode", 150))));
-      case "invalid" -> Future.succeededFuture(new Outcome.Discarded(Problem.validation(
-          List.of(new Problem.FieldError("amount", "must be greater than zero")))));
-      case "held" -> hold(record.key()).future().compose(released -> issued(pool, store, record));
-      case "slow" -> vertx.timer(20).compose(later -> issued(pool, store, record));
-      default -> issued(pool, store, record);
+      case "provider_rejected" -> Step.respond(Reply.problem(
+          Problem.of(422, "provider_rejected", "Provider rejected", "QIWI refused the bill.").with("providerCode", 150)));
+      // QIWI did not answer after the PUT went out: the outcome is unknown, the reserved bill stays.
+      case "provider_down_once" -> Step.then(() -> run.resumedFrom() == null
+          ? Future.failedFuture(Problem.of(503, "provider_unavailable", "Provider unavailable",
+              "QIWI did not answer; retry with the same Idempotency-Key.").withRetryAfter(5))
+          : Future.succeededFuture(issued(run)));
+      case "held" -> Step.then(() -> hold(record.key()).future().map(released -> issued(run)));
+      case "slow" -> Step.then(() -> vertx.timer(20).map(later -> issued(run)));
+      default -> Step.then(() -> Future.succeededFuture(issued(run)));
     };
   }
 
-  /** QIWI did not answer after the PUT went out: progress is recorded, the outcome is unknown. */
-  private Future<Outcome> providerDown(Pool pool, IdempotencyStore store, IdempotencyRecord record) {
-    return pool.withTransaction(conn -> store.checkpoint(conn, record, ISSUE_SENT))
-        .map(new Outcome.NotStored(Problem.of(503, "provider_unavailable", "Provider unavailable",
-            "QIWI did not answer; retry with the same Idempotency-Key.").withRetryAfter(5)));
-  }
-
-  private Future<Outcome> issued(Pool pool, IdempotencyStore store, IdempotencyRecord record) {
+  private Phase issued(Run run) {
+    IdempotencyRecord record = run.record();
     JsonObject body = record.request().getJsonObject("body", new JsonObject());
     JsonObject bill = new JsonObject()
         .put("billId", record.resourceId())
         .put("status", "waiting")
         .put("amount", body.getString("amount"))
-        .put("resumedFrom", record.recoveryPoint())
+        .put("resumedFrom", run.resumedFrom())
         .put("execution", UUID.randomUUID().toString())
         .put("createdAt", Instant.now().toString());
-    StoredResponse response = StoredResponse.json(201, bill).withHeader("Location", "/v1/bills/" + record.resourceId());
-    return pool.withTransaction(conn -> store.complete(conn, record, response)).map(new Outcome.Completed(response));
+    Reply reply = Reply.json(201, bill).withHeader("Location", "/v1/bills/" + record.resourceId());
+    return (SqlConnection tx) -> tx.preparedQuery(ISSUED).execute(Tuple.of(record.merchantId(), record.key()))
+        .map(updated -> Step.respond(reply));
   }
 }

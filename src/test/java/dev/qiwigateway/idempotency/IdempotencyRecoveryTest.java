@@ -1,10 +1,10 @@
 package dev.qiwigateway.idempotency;
 
-import static dev.qiwigateway.idempotency.FakeBillOperations.ISSUE;
-import static dev.qiwigateway.idempotency.FakeBillOperations.ISSUE_SENT;
+import static dev.qiwigateway.idempotency.FakeBillOperations.RESERVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -35,8 +35,8 @@ class IdempotencyRecoveryTest {
   void startBed(VertxTestContext ctx) {
     IdempotencyTestBed.start("idempotency_recovery").onComplete(ctx.succeeding(started -> {
       bed = started;
-      completer = new IdempotencyCompleter(bed.vertx, bed.store(), bed.bills.operationsFor(bed.pool(), bed.store()),
-          Duration.ofMillis(50), IdempotencyCompleter.DEFAULT_BATCH);
+      completer = new IdempotencyCompleter(bed.vertx, bed.store(), bed.runner(), Duration.ofMillis(50),
+          IdempotencyCompleter.DEFAULT_BATCH);
       ctx.completeNow();
     }));
   }
@@ -47,18 +47,18 @@ class IdempotencyRecoveryTest {
   }
 
   @Test
-  @DisplayName("the completer finishes a bill whose handler died, once, from its checkpoint; the merchant's retry gets the replay")
+  @DisplayName("the completer finishes a bill whose handler died, once, from the bill it reserved; the merchant's retry gets the replay")
   void completerFinishesAbandonedRequest(VertxTestContext ctx) {
     String key = "completer-1";
-    bed.killedHandler(key, BILL, "bill-completer-1", ISSUE_SENT)
+    bed.killedHandler(key, BILL, "bill-completer-1", true)
         .compose(dead -> completer.runOnce())
         .compose(finished -> {
           ctx.verify(() -> {
             assertThat(finished).isGreaterThanOrEqualTo(1);
-            List<IdempotencyRecord> runs = bed.bills.executionsOf(key);
+            List<FakeBillOperations.Run> runs = bed.bills.executionsOf(key);
             assertThat(runs).hasSize(1);
             assertThat(runs.get(0).resourceId()).isEqualTo("bill-completer-1");
-            assertThat(runs.get(0).recoveryPoint()).isEqualTo(ISSUE_SENT);
+            assertThat(runs.get(0).resumedFrom()).isEqualTo(RESERVED);
           });
           return bed.post("/v1/bills", key, BILL);
         })
@@ -77,10 +77,10 @@ class IdempotencyRecoveryTest {
     String key = "still-running-1";
     JsonObject body = new JsonObject(BILL);
     IdempotencyKey idempotencyKey = new IdempotencyKey(IdempotencyTestBed.MERCHANT, key);
-    bed.store().claim(idempotencyKey, RequestFingerprint.of("POST", "/v1/bills", body), ISSUE,
+    bed.store().claim(idempotencyKey, RequestFingerprint.of("POST", "/v1/bills", body), Kind.ISSUE_BILL,
             new JsonObject().put("body", body), "bill-running-1")
         .compose(running -> completer.runOnce())
-        .compose(ran -> bed.store().storedResponse(idempotencyKey))
+        .compose(ran -> bed.store().storedReply(idempotencyKey))
         .onComplete(ctx.succeeding(stored -> ctx.verify(() -> {
           assertThat(bed.bills.executionsOf(key)).isEmpty();
           assertThat(stored).isEmpty();
@@ -93,10 +93,10 @@ class IdempotencyRecoveryTest {
   void completerRunsOnItsOwn(VertxTestContext ctx) {
     String key = "completer-timer-1";
     IdempotencyKey idempotencyKey = new IdempotencyKey(IdempotencyTestBed.MERCHANT, key);
-    bed.killedHandler(key, BILL, "bill-timer-1", ISSUE_SENT)
+    bed.killedHandler(key, BILL, "bill-timer-1", true)
         .compose(dead -> {
           completer.start();
-          return eventually(() -> bed.store().storedResponse(idempotencyKey).map(stored -> stored.isPresent()));
+          return eventually(() -> bed.store().storedReply(idempotencyKey).map(stored -> stored.isPresent()));
         })
         .eventually(() -> completer.stop())
         .onComplete(ctx.succeeding(done -> ctx.verify(() -> {
@@ -111,14 +111,14 @@ class IdempotencyRecoveryTest {
   void completerReleasesUnknownOutcome(VertxTestContext ctx) {
     String key = "completer-unknown-1";
     String body = "{\"amount\":\"10.00\",\"scenario\":\"provider_down_once\"}";
-    bed.killedHandler(key, body, "bill-unknown-1", IdempotencyRecord.STARTED)
+    bed.killedHandler(key, body, "bill-unknown-1", false)
         .compose(dead -> completer.runOnce())
         .compose(ran -> bed.post("/v1/bills", key, body))
         .onComplete(ctx.succeeding(retry -> ctx.verify(() -> {
           assertThat(retry.statusCode()).isEqualTo(201);
           assertThat(retry.getHeader("Idempotent-Replayed")).isNull();
           assertThat(retry.bodyAsJsonObject().getString("billId")).isEqualTo("bill-unknown-1");
-          assertThat(retry.bodyAsJsonObject().getString("resumedFrom")).isEqualTo(ISSUE_SENT);
+          assertThat(retry.bodyAsJsonObject().getString("resumedFrom")).isEqualTo(RESERVED);
           assertThat(bed.bills.executionsOf(key)).hasSize(2);
           ctx.completeNow();
         })));
@@ -135,7 +135,7 @@ class IdempotencyRecoveryTest {
     }
     JsonObject body = new JsonObject(BILL);
     created.add(bed.store().claim(new IdempotencyKey(merchant, "old-running"), RequestFingerprint.of("POST", "/v1/bills",
-        body), ISSUE, new JsonObject().put("body", body), "bill-old-running"));
+        body), Kind.ISSUE_BILL, new JsonObject().put("body", body), "bill-old-running"));
     IdempotencyReaper reaper = new IdempotencyReaper(bed.vertx, bed.store(), IdempotencyReaper.MIN_RETENTION,
         Duration.ofHours(1), 2);
     Future.all(created)

@@ -2,6 +2,8 @@ package dev.qiwigateway.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.http.Reply;
+import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -53,9 +55,9 @@ class IdempotencyStoreTest {
   void oneHolderAcrossReplicas(VertxTestContext ctx) {
     IdempotencyKey key = key("race-1");
     List<Future<Claim>> claims = IntStream.range(0, 40)
-        .mapToObj(i -> (i % 2 == 0 ? replicaA : replicaB).claim(key, FINGERPRINT, "issue_bill", request(), "bill-" + i))
+        .mapToObj(i -> (i % 2 == 0 ? replicaA : replicaB).claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-" + i))
         .toList();
-    StoredResponse answer = StoredResponse.json(201, new JsonObject().put("billId", "race"));
+    Reply answer = Reply.json(201, new JsonObject().put("billId", "race"));
     Future.all(claims)
         .compose(all -> {
           List<Claim> results = claims.stream().map(Future::result).toList();
@@ -67,7 +69,7 @@ class IdempotencyStoreTest {
           });
           return replicaA.complete(bed.pool(), acquired.get(0).record(), answer);
         })
-        .compose(done -> replicaB.claim(key, FINGERPRINT, "issue_bill", request(), "bill-late"))
+        .compose(done -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-late"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
           assertThat(claim).isEqualTo(new Claim.Replay(answer));
           ctx.completeNow();
@@ -75,30 +77,26 @@ class IdempotencyStoreTest {
   }
 
   @Test
-  @DisplayName("a holder whose lease was taken over can no longer checkpoint, complete, or end the new holder's lease")
+  @DisplayName("a holder whose lease was taken over can no longer complete the bill request or end the new holder's lease")
   void staleHolderFenced(VertxTestContext ctx) {
     IdempotencyKey key = key("fenced-1");
     IdempotencyStore slow = new IdempotencyStore(bed.pool(), SHORT_LEASE);
-    StoredResponse fresh = StoredResponse.json(201, new JsonObject().put("billId", "bill-slow"));
+    Reply fresh = Reply.json(201, new JsonObject().put("billId", "bill-slow"));
     List<IdempotencyRecord> holders = new ArrayList<>();
-    slow.claim(key, FINGERPRINT, "issue_bill", request(), "bill-slow")
+    slow.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-slow")
         .map(claim -> holders.add(((Claim.Acquired) claim).record()))
-        .compose(held -> bed.pool().withTransaction(conn -> slow.checkpoint(conn, holders.get(0), "issue_sent")))
-        .compose(checkpointed -> bed.vertx.timer(SHORT_LEASE.toMillis() * 3))
-        .compose(expired -> replicaB.claim(key, FINGERPRINT, "issue_bill", request(), "bill-other"))
+        .compose(held -> bed.vertx.timer(SHORT_LEASE.toMillis() * 3))
+        .compose(expired -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-other"))
         .map(claim -> holders.add(((Claim.Acquired) claim).record()))
-        .compose(taken -> slow.checkpoint(bed.pool(), holders.get(0), "issued").transform(Future::succeededFuture))
-        .compose(checkpoint -> {
+        .compose(taken -> {
           ctx.verify(() -> {
             IdempotencyRecord successor = holders.get(1);
             assertThat(successor.resourceId()).isEqualTo("bill-slow");
-            assertThat(successor.recoveryPoint()).isEqualTo("issue_sent");
             assertThat(successor.leaseToken()).isNotEqualTo(holders.get(0).leaseToken());
-            assertThat(checkpoint.cause()).isInstanceOf(LeaseLostException.class);
           });
           return slow.release(holders.get(0));
         })
-        .compose(released -> replicaA.claim(key, FINGERPRINT, "issue_bill", request(), "bill-third"))
+        .compose(released -> replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-third"))
         .compose(third -> {
           ctx.verify(() -> assertThat(third).isInstanceOf(Claim.InUse.class));
           return slow.complete(bed.pool(), holders.get(0), fresh).transform(Future::succeededFuture);
@@ -107,7 +105,7 @@ class IdempotencyStoreTest {
           ctx.verify(() -> assertThat(staleComplete.cause()).isInstanceOf(LeaseLostException.class));
           return replicaB.complete(otherPool, holders.get(1), fresh);
         })
-        .compose(completed -> replicaA.claim(key, FINGERPRINT, "issue_bill", request(), "bill-fourth"))
+        .compose(completed -> replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-fourth"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
           assertThat(claim).isEqualTo(new Claim.Replay(fresh));
           ctx.completeNow();
@@ -118,22 +116,22 @@ class IdempotencyStoreTest {
   @DisplayName("the stored answer commits or rolls back with the bill's own transaction")
   void answerCommitsWithCallerTransaction(VertxTestContext ctx) {
     IdempotencyKey key = key("tx-1");
-    StoredResponse answer = StoredResponse.json(201, new JsonObject().put("billId", "bill-tx"));
-    replicaA.claim(key, FINGERPRINT, "issue_bill", request(), "bill-tx")
+    Reply answer = Reply.json(201, new JsonObject().put("billId", "bill-tx"));
+    replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-tx")
         .map(claim -> ((Claim.Acquired) claim).record())
         .compose(record -> bed.pool()
             .withTransaction(conn -> replicaA.complete(conn, record, answer)
                 .compose(stored -> Future.failedFuture(new IllegalStateException("bill insert failed"))))
-            .transform(rolledBack -> replicaA.storedResponse(key))
+            .transform(rolledBack -> replicaA.storedReply(key))
             .compose(stored -> {
               ctx.verify(() -> assertThat(stored).isEmpty());
-              return replicaB.claim(key, FINGERPRINT, "issue_bill", request(), "bill-other");
+              return replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-other");
             })
             .compose(retry -> {
               ctx.verify(() -> assertThat(retry).isInstanceOf(Claim.InUse.class));
               return bed.pool().withTransaction(conn -> replicaA.complete(conn, record, answer));
             }))
-        .compose(committed -> replicaB.claim(key, FINGERPRINT, "issue_bill", request(), "bill-other"))
+        .compose(committed -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-other"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
           assertThat(claim).isEqualTo(new Claim.Replay(answer));
           ctx.completeNow();
@@ -144,9 +142,9 @@ class IdempotencyStoreTest {
   @DisplayName("a released request is resumed by its very next retry, with the bill id it was first given")
   void releasedKeyResumedAtOnce(VertxTestContext ctx) {
     IdempotencyKey key = key("released-1");
-    replicaA.claim(key, FINGERPRINT, "issue_bill", request(), "bill-first")
+    replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-first")
         .compose(claim -> replicaA.release(((Claim.Acquired) claim).record()))
-        .compose(released -> replicaB.claim(key, FINGERPRINT, "issue_bill", request(), "bill-second"))
+        .compose(released -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-second"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
           assertThat(claim).isInstanceOf(Claim.Acquired.class);
           assertThat(((Claim.Acquired) claim).record().resourceId()).isEqualTo("bill-first");
@@ -159,7 +157,7 @@ class IdempotencyStoreTest {
   void abandonedRequestsSharedOut(VertxTestContext ctx) {
     IdempotencyStore dying = new IdempotencyStore(bed.pool(), SHORT_LEASE);
     List<String> keys = IntStream.range(0, 10).mapToObj(i -> "abandoned-" + i).toList();
-    Future.all(keys.stream().map(k -> dying.claim(new IdempotencyKey("shop-abandoned", k), FINGERPRINT, "issue_bill",
+    Future.all(keys.stream().map(k -> dying.claim(new IdempotencyKey("shop-abandoned", k), FINGERPRINT, Kind.ISSUE_BILL,
             request(), "bill-" + k)).toList())
         .compose(claimed -> bed.vertx.timer(SHORT_LEASE.toMillis() * 3))
         .compose(expired -> {
@@ -185,8 +183,8 @@ class IdempotencyStoreTest {
   void differentFingerprintReused(VertxTestContext ctx) {
     IdempotencyKey key = key("reused-1");
     String otherFingerprint = RequestFingerprint.of("POST", "/v1/bills", BILL.copy().put("amount", "11.00"));
-    replicaA.claim(key, FINGERPRINT, "issue_bill", request(), "bill-1")
-        .compose(first -> replicaB.claim(key, otherFingerprint, "issue_bill", request(), "bill-2"))
+    replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-1")
+        .compose(first -> replicaB.claim(key, otherFingerprint, Kind.ISSUE_BILL, request(), "bill-2"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
           assertThat(claim).isInstanceOf(Claim.Reused.class);
           ctx.completeNow();

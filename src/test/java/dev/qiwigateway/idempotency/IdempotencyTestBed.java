@@ -1,6 +1,8 @@
 package dev.qiwigateway.idempotency;
 
 import dev.qiwigateway.http.Problems;
+import dev.qiwigateway.http.Reply;
+import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.config.DatabaseSettings;
 import dev.qiwigateway.db.Database;
 import dev.qiwigateway.db.Migrations;
@@ -31,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A gateway-shaped bed for idempotency tests: its own Vert.x (blocking an event loop shows), a fresh
  * database, and "replicas" that each have their own pool, store and tiny merchant API on port 0, all
- * running the same counting {@link FakeBillOperations}.
+ * running the same counting {@link FakeBillOperations} through their own {@link OperationRunner}.
  */
 final class IdempotencyTestBed {
 
@@ -46,7 +48,7 @@ final class IdempotencyTestBed {
   private final List<Replica> replicas = new ArrayList<>();
 
   /** One gateway instance: what a replica owns; replicas share only the database. */
-  record Replica(Pool pool, IdempotencyStore store, IdempotentRequests requests, HttpServer server) {
+  record Replica(Pool pool, IdempotencyStore store, OperationRunner runner, HttpServer server) {
     int port() {
       return server.actualPort();
     }
@@ -65,6 +67,7 @@ final class IdempotencyTestBed {
     IdempotencyTestBed bed = new IdempotencyTestBed(vertx, TestPostgres.newDatabase(purpose));
     return Migrations.migrate(vertx, new PostgresUrl(bed.url))
         .compose(migrated -> bed.startReplica())
+        .compose(primary -> primary.pool().query(FakeBillOperations.TABLE).execute())
         .map(bed);
   }
 
@@ -74,9 +77,10 @@ final class IdempotencyTestBed {
 
   Future<Replica> startReplica(Pool pool) {
     IdempotencyStore store = new IdempotencyStore(pool, LEASE);
-    IdempotentRequests requests = new IdempotentRequests(store, bills.operationsFor(pool, store));
+    OperationRunner runner = new OperationRunner(pool, store, List.of(bills));
+    IdempotentRequests requests = new IdempotentRequests(store, runner);
     return vertx.createHttpServer().requestHandler(router(requests)).listen(0).map(server -> {
-      Replica replica = new Replica(pool, store, requests, server);
+      Replica replica = new Replica(pool, store, runner, server);
       replicas.add(replica);
       return replica;
     });
@@ -98,6 +102,10 @@ final class IdempotencyTestBed {
     return primary().store();
   }
 
+  OperationRunner runner() {
+    return primary().runner();
+  }
+
   Future<Void> close() {
     return vertx.close();
   }
@@ -114,13 +122,14 @@ final class IdempotencyTestBed {
   private static void issueBill(RoutingContext ctx, IdempotentRequests requests) {
     IdempotencyKey key = IdempotencyKey.fromRequest(ctx, merchantOf(ctx));
     JsonObject request = new JsonObject().put("body", ctx.body().asJsonObject());
-    requests.handle(ctx, key, FakeBillOperations.ISSUE, request, "bill-" + UUID.randomUUID().toString().substring(0, 8));
+    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, request,
+        "bill-" + UUID.randomUUID().toString().substring(0, 8)));
   }
 
   private static void refund(RoutingContext ctx, IdempotentRequests requests) {
     IdempotencyKey key = IdempotencyKey.fromRequest(ctx, merchantOf(ctx));
     JsonObject request = new JsonObject().put("billId", ctx.pathParam("billId")).put("body", ctx.body().asJsonObject());
-    requests.handle(ctx, key, FakeBillOperations.ISSUE, request, UUID.randomUUID().toString().substring(0, 9));
+    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, request, UUID.randomUUID().toString().substring(0, 9)));
   }
 
   private static String merchantOf(RoutingContext ctx) {
@@ -181,15 +190,19 @@ final class IdempotencyTestBed {
     }
   }
 
-  /** A handler that claimed {@code key} for {@code body}, got as far as {@code recoveryPoint} and died. */
-  Future<IdempotencyRecord> killedHandler(String key, String body, String resourceId, String recoveryPoint) {
+  /**
+   * A handler that claimed {@code key} for {@code body} and died: after its first phase had reserved the
+   * fake bill ({@code reserved}), or before.
+   */
+  Future<IdempotencyRecord> killedHandler(String key, String body, String resourceId, boolean reserved) {
     Duration shortLease = Duration.ofMillis(200);
     IdempotencyStore dying = new IdempotencyStore(pool(), shortLease);
     JsonObject json = new JsonObject(body);
     return dying.claim(new IdempotencyKey(MERCHANT, key), RequestFingerprint.of("POST", "/v1/bills", json),
-            FakeBillOperations.ISSUE, new JsonObject().put("body", json), resourceId)
+            Kind.ISSUE_BILL, new JsonObject().put("body", json), resourceId)
         .map(claim -> ((Claim.Acquired) claim).record())
-        .compose(record -> pool().withTransaction(conn -> dying.checkpoint(conn, record, recoveryPoint)).map(record))
+        .compose(record -> reserved ? FakeBillOperations.reserve(pool(), record).map(record)
+            : Future.succeededFuture(record))
         .compose(record -> vertx.timer(shortLease.toMillis() * 3).map(record));
   }
 }
