@@ -15,6 +15,7 @@ import dev.qiwigateway.idempotency.OperationRunner;
 import dev.qiwigateway.resilience.ResilienceSettings;
 import dev.qiwigateway.resilience.ResilientCallGuard;
 import dev.qiwigateway.config.GatewayConfig;
+import dev.qiwigateway.config.IdempotencySettings;
 import dev.qiwigateway.config.QiwiSettings;
 import dev.qiwigateway.db.Database;
 import dev.qiwigateway.db.EmbeddedDatabase;
@@ -140,10 +141,11 @@ public final class GatewayApp {
         new CancelBill(bills, qiwi), new RefundBill(refunds, qiwi)));
     BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(keys, runner),
         new BillQueries(bills, refunds, qiwi));
+    IdempotencySettings idempotency = config.idempotency();
     IdempotencyCompleter completer = new IdempotencyCompleter(vertx, keys, runner,
-        config.idempotency().completerPeriod(), IdempotencyCompleter.DEFAULT_BATCH);
-    IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, config.idempotency().retention(),
-        IdempotencyReaper.DEFAULT_PERIOD, IdempotencyStore.DEFAULT_PURGE_BATCH);
+        idempotency.completerPeriod(), idempotency.completerBatch());
+    IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, idempotency.retention(),
+        idempotency.reaperPeriod(), idempotency.purgeBatch(), idempotency.purgeBatchesPerRun());
     services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, completer, reaper,
         new NotificationInbox(pool, bills), billRoutes, new EventRoutes(new EventFeed(pool)));
     return Future.succeededFuture();

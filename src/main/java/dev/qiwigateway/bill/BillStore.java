@@ -9,6 +9,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,5 +164,56 @@ public final class BillStore {
 
   private static Optional<Bill> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(Bill.from(rows.iterator().next()));
+  }
+
+  // The poller's status checks. A CTE, not IN (subquery): it is evaluated exactly once, so the LIMIT and
+  // the row locks hold as written.
+  private static final String LEASE_DUE_CHECKS = "WITH due AS (SELECT bill_id FROM bill "
+      + "WHERE status = 'waiting' AND issue_state = 'issued' AND next_poll_at <= now() "
+      + "AND (poll_lease_until IS NULL OR poll_lease_until < now()) "
+      + "ORDER BY next_poll_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
+      + "UPDATE bill SET poll_lease_until = now() + $2::int * interval '1 millisecond' "
+      + "FROM due WHERE bill.bill_id = due.bill_id "
+      + "RETURNING bill.bill_id, bill.expires_at, bill.poll_attempts, bill.poll_lease_until";
+  private static final String FINISH_CHECK = "UPDATE bill SET poll_attempts = poll_attempts + 1, "
+      + "poll_lease_until = NULL, qiwi_checked_at = CASE WHEN $4 THEN now() ELSE qiwi_checked_at END, "
+      + "next_poll_at = CASE WHEN status = 'waiting' THEN $3::timestamptz END "
+      + "WHERE bill_id = $1 AND poll_lease_until = $2";
+  private static final String RELEASE_CHECK =
+      "UPDATE bill SET poll_lease_until = NULL WHERE bill_id = $1 AND poll_lease_until = $2";
+  private static final String CHECK_LAG = "SELECT coalesce((extract(epoch FROM now() - min(next_poll_at)) * 1000)"
+      + "::bigint, 0) FROM bill WHERE status = 'waiting' AND issue_state = 'issued' AND next_poll_at <= now()";
+
+  /** Leases up to {@code limit} status checks that are due and that no replica holds, oldest due first. */
+  public Future<List<BillCheckLease>> leaseDueChecks(int limit, Duration lease) {
+    return pool.preparedQuery(LEASE_DUE_CHECKS).execute(Tuple.of(limit, Math.toIntExact(lease.toMillis())))
+        .map(rows -> {
+          List<BillCheckLease> leases = new ArrayList<>(rows.size());
+          rows.forEach(row -> leases.add(new BillCheckLease(row.getString("bill_id"),
+              row.getOffsetDateTime("expires_at").toInstant(), row.getInteger("poll_attempts"),
+              row.getOffsetDateTime("poll_lease_until"))));
+          return leases;
+        });
+  }
+
+  /**
+   * Records a check, in the caller's transaction when it applied a status: one more check done, the next
+   * at {@code nextCheck} (none once the bill is final), the lease ended. Only while the lease is ours.
+   */
+  public Future<Void> finishCheck(SqlClient client, BillCheckLease check, Instant nextCheck, boolean answered) {
+    return client.preparedQuery(FINISH_CHECK)
+        .execute(Tuple.of(check.billId(), check.leaseUntil(), nextCheck.atOffset(ZoneOffset.UTC), answered))
+        .mapEmpty();
+  }
+
+  /** Gives unchecked leases back as they were, where this replica still holds them. */
+  public Future<Void> releaseChecks(List<BillCheckLease> checks) {
+    List<Tuple> keys = checks.stream().map(check -> Tuple.of(check.billId(), check.leaseUntil())).toList();
+    return keys.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(RELEASE_CHECK).executeBatch(keys).mapEmpty();
+  }
+
+  /** How long the oldest due check has been waiting; zero when none is due. */
+  public Future<Duration> checkLag() {
+    return pool.query(CHECK_LAG).execute().map(rows -> Duration.ofMillis(rows.iterator().next().getLong(0)));
   }
 }

@@ -11,6 +11,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -148,5 +150,54 @@ public final class RefundLedger {
 
   private static Optional<Refund> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(Refund.from(rows.iterator().next()));
+  }
+
+  // The poller's status checks; see BillStore for why the claim is a CTE.
+  private static final String LEASE_DUE_CHECKS = "WITH due AS (SELECT bill_id, refund_id FROM refund "
+      + "WHERE status = 'processing' AND request_state = 'accepted' AND next_poll_at <= now() "
+      + "AND (poll_lease_until IS NULL OR poll_lease_until < now()) "
+      + "ORDER BY next_poll_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
+      + "UPDATE refund SET poll_lease_until = now() + $2::int * interval '1 millisecond' "
+      + "FROM due WHERE refund.bill_id = due.bill_id AND refund.refund_id = due.refund_id "
+      + "RETURNING refund.bill_id, refund.refund_id, refund.poll_attempts, refund.poll_lease_until";
+  private static final String FINISH_CHECK = "UPDATE refund SET poll_attempts = poll_attempts + 1, "
+      + "poll_lease_until = NULL, qiwi_checked_at = CASE WHEN $5 THEN now() ELSE qiwi_checked_at END, "
+      + "next_poll_at = CASE WHEN status = 'processing' THEN $4::timestamptz END "
+      + "WHERE bill_id = $1 AND refund_id = $2 AND poll_lease_until = $3";
+  private static final String RELEASE_CHECK = "UPDATE refund SET poll_lease_until = NULL "
+      + "WHERE bill_id = $1 AND refund_id = $2 AND poll_lease_until = $3";
+  private static final String CHECK_LAG = "SELECT coalesce((extract(epoch FROM now() - min(next_poll_at)) * 1000)"
+      + "::bigint, 0) FROM refund WHERE status = 'processing' AND request_state = 'accepted' AND next_poll_at <= now()";
+
+  /** Leases up to {@code limit} status checks that are due and that no replica holds, oldest due first. */
+  public Future<List<RefundCheckLease>> leaseDueChecks(int limit, Duration lease) {
+    return pool.preparedQuery(LEASE_DUE_CHECKS).execute(Tuple.of(limit, Math.toIntExact(lease.toMillis())))
+        .map(rows -> {
+          List<RefundCheckLease> leases = new ArrayList<>(rows.size());
+          rows.forEach(row -> leases.add(new RefundCheckLease(row.getString("bill_id"), row.getString("refund_id"),
+              row.getInteger("poll_attempts"), row.getOffsetDateTime("poll_lease_until"))));
+          return leases;
+        });
+  }
+
+  /** As {@code BillStore.finishCheck}: the next check is dropped once the refund is final. */
+  public Future<Void> finishCheck(SqlClient client, RefundCheckLease check, Instant nextCheck, boolean answered) {
+    return client.preparedQuery(FINISH_CHECK)
+        .execute(Tuple.of(check.billId(), check.refundId(), check.leaseUntil(), nextCheck.atOffset(ZoneOffset.UTC),
+            answered))
+        .mapEmpty();
+  }
+
+  /** Gives unchecked leases back as they were, where this replica still holds them. */
+  public Future<Void> releaseChecks(List<RefundCheckLease> checks) {
+    List<Tuple> keys = checks.stream()
+        .map(check -> Tuple.of(check.billId(), check.refundId(), check.leaseUntil()))
+        .toList();
+    return keys.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(RELEASE_CHECK).executeBatch(keys).mapEmpty();
+  }
+
+  /** How long the oldest due check has been waiting; zero when none is due. */
+  public Future<Duration> checkLag() {
+    return pool.query(CHECK_LAG).execute().map(rows -> Duration.ofMillis(rows.iterator().next().getLong(0)));
   }
 }

@@ -11,14 +11,17 @@ import java.util.Base64;
  * to min(retryMax, retryBase × 2^(attempts-1)) (full jitter), so the first retry comes within
  * retryBase (at most 10 s, as the contract promises); once an event has been failing for
  * {@code retryWindow} (24 hours by default, the contract's minimum) it is marked dead. The dispatcher
- * looks for due events every {@code pollPeriod}.
+ * looks for due events every {@code pollPeriod}, and again at once while it finds some; it leases up to
+ * {@code batch} events at a time and attempts them all at once (one per bill, so order holds).
  */
 public record WebhookSettings(String url, byte[] signingKey, Duration timeout, Duration retryBase, Duration retryMax,
-    Duration retryWindow, Duration pollPeriod) {
+    Duration retryWindow, Duration pollPeriod, int batch) {
 
   static final int MIN_KEY_BYTES = 24;
   /** The contract promises the first retry within 10 seconds. */
   static final int MAX_RETRY_BASE_MS = 10_000;
+  /** Attempts in flight per replica: a slow marketplace ties up at most this many. */
+  static final int DELIVERY_BATCH = 32;
 
   static WebhookSettings read(SettingsReader in) {
     String url = in.optional("WEBHOOK_URL");
@@ -43,7 +46,8 @@ public record WebhookSettings(String url, byte[] signingKey, Duration timeout, D
         Duration.ofMillis(retryBaseMs),
         Duration.ofMillis(retryMaxMs),
         in.duration("WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
-        Duration.ofMillis(in.integer("WEBHOOK_POLL_MS", 500, 10, 60_000)));
+        Duration.ofMillis(in.integer("WEBHOOK_POLL_MS", 500, 10, 60_000)),
+        DELIVERY_BATCH);
   }
 
   static byte[] decodeSecret(String secret) {

@@ -1,9 +1,13 @@
 package dev.qiwigateway.idempotency;
 
 import dev.qiwigateway.http.Problem;
+import dev.qiwigateway.work.LeasedWork;
+import dev.qiwigateway.work.LeasedWork.Handled;
+import dev.qiwigateway.work.PeriodicTask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,13 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdempotencyCompleter {
 
-  public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(5);
-  public static final int DEFAULT_BATCH = 16;
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyCompleter.class);
 
   private final IdempotencyStore store;
   private final OperationRunner runner;
-  private final int batchSize;
+  private final LeasedWork<IdempotencyRecord> abandoned;
   private final PeriodicTask task;
 
   public IdempotencyCompleter(Vertx vertx, IdempotencyStore store, OperationRunner runner, Duration period,
@@ -31,8 +33,10 @@ public final class IdempotencyCompleter {
     }
     this.store = store;
     this.runner = runner;
-    this.batchSize = batchSize;
-    this.task = new PeriodicTask(vertx, "idempotency-completer", period, this::runOnce);
+    // The whole batch at once: it is small, and each request mostly waits on QIWI.
+    this.abandoned = new LeasedWork<>("idempotency-completer", batchSize, batchSize, store::claimAbandoned,
+        record -> finish(record).map(Handled::finishedIf), this::release);
+    this.task = PeriodicTask.every(vertx, "idempotency-completer", period, this::runOnce);
   }
 
   public void start() {
@@ -41,15 +45,17 @@ public final class IdempotencyCompleter {
 
   /** Stops the timer; completes when the batch in progress (if any) has settled. */
   public Future<Void> stop() {
-    return task.stop();
+    return Future.join(task.stop(), abandoned.stop()).mapEmpty();
   }
 
   /** One batch: answers how many abandoned requests reached their final answer. */
   public Future<Integer> runOnce() {
-    return store.claimAbandoned(batchSize)
-        .compose(records -> Future.all(records.stream().map(this::finish).toList())
-            .map(all -> all.<Boolean>list().stream().filter(Boolean::booleanValue).count())
-            .map(Long::intValue));
+    return abandoned.round().map(LeasedWork.Round::finished);
+  }
+
+  /** Claimed but not started (the completer is stopping): a retry or another replica may resume them now. */
+  private Future<Void> release(List<IdempotencyRecord> records) {
+    return Future.join(records.stream().map(store::release).toList()).mapEmpty();
   }
 
   /** Never fails: one request's trouble must not hold up the rest of the batch. */

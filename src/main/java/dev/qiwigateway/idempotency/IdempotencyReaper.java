@@ -1,5 +1,6 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.work.PeriodicTask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -14,27 +15,28 @@ import org.slf4j.LoggerFactory;
 public final class IdempotencyReaper {
 
   public static final Duration MIN_RETENTION = Duration.ofHours(48);
-  public static final Duration DEFAULT_PERIOD = Duration.ofMinutes(10);
-  /** A run stops after this many full batches; a larger backlog waits for the next run. */
-  private static final int MAX_BATCHES_PER_RUN = 100;
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyReaper.class);
 
   private final IdempotencyStore store;
   private final Duration retention;
   private final int batchSize;
+  private final int maxBatchesPerRun;
   private final PeriodicTask task;
 
-  public IdempotencyReaper(Vertx vertx, IdempotencyStore store, Duration retention, Duration period, int batchSize) {
+  /** A run stops after {@code maxBatchesPerRun} full batches; a larger backlog waits for the next run. */
+  public IdempotencyReaper(Vertx vertx, IdempotencyStore store, Duration retention, Duration period, int batchSize,
+      int maxBatchesPerRun) {
     if (retention.compareTo(MIN_RETENTION) < 0) {
       throw new IllegalArgumentException("idempotency keys must be kept at least " + MIN_RETENTION.toHours() + " hours");
     }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be positive");
+    if (batchSize < 1 || maxBatchesPerRun < 1) {
+      throw new IllegalArgumentException("batch size and batches per run must be positive");
     }
     this.store = store;
     this.retention = retention;
     this.batchSize = batchSize;
-    this.task = new PeriodicTask(vertx, "idempotency-reaper", period, this::runOnce);
+    this.maxBatchesPerRun = maxBatchesPerRun;
+    this.task = PeriodicTask.every(vertx, "idempotency-reaper", period, this::runOnce);
   }
 
   public void start() {
@@ -56,7 +58,7 @@ public final class IdempotencyReaper {
 
   private Future<Integer> purge(int batches, int total) {
     return store.purgeOlderThan(retention, batchSize).compose(deleted -> {
-      boolean more = deleted == batchSize && batches + 1 < MAX_BATCHES_PER_RUN;
+      boolean more = deleted == batchSize && batches + 1 < maxBatchesPerRun;
       return more ? purge(batches + 1, total + deleted) : Future.succeededFuture(total + deleted);
     });
   }

@@ -27,12 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdempotencyStore {
 
-  /**
-   * Longer than a QIWI call with all its retries, so a live handler keeps its key; a dead one's key is
-   * resumed by a retry or the completer this long after its last sign of life.
-   */
-  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
-  public static final int DEFAULT_PURGE_BATCH = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
   /** A claim re-runs only when the key changed between its two statements; more than this means a fault. */
   private static final int CLAIM_ATTEMPTS = 3;

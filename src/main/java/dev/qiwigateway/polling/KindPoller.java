@@ -1,22 +1,23 @@
 package dev.qiwigateway.polling;
 
+import dev.qiwigateway.config.PollerSettings;
 import dev.qiwigateway.qiwi.QiwiRejection;
 import dev.qiwigateway.resilience.QiwiUnavailable;
+import dev.qiwigateway.work.LeasedWork;
+import dev.qiwigateway.work.LeasedWork.Handled;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rounds of status checks of one kind: claim a batch, check it with bounded concurrency, record each
- * answer, give back what was not checked. Runs on the poller verticle's event loop only, so its state
- * needs no locking.
+ * Rounds of status checks of one kind, as {@link LeasedWork}: claim a batch, check it with bounded
+ * concurrency, record each answer, give back what was not checked. Runs on the poller verticle's event
+ * loop only, so its state needs no locking.
  *
  * <p>When QIWI cannot even be asked (the operation's circuit is open, the account's rate limit or
  * bulkhead is full) the round stops, its unchecked claims go back unchanged, and this kind pauses for
@@ -28,82 +29,38 @@ final class KindPoller<C, A> {
   private static final Logger LOG = LoggerFactory.getLogger(KindPoller.class);
 
   private final PolledKind<C, A> kind;
-  private final int batch;
-  private final int concurrency;
-  private final Duration lease;
+  private final Pool pool;
+  private final Clock clock;
   private final PollerMetrics metrics;
+  private final LeasedWork<C> checks;
   private long pausedUntilNanos = System.nanoTime();
-  private boolean stopping;
 
-  KindPoller(PolledKind<C, A> kind, int batch, int concurrency, Duration lease, PollerMetrics metrics) {
+  KindPoller(PolledKind<C, A> kind, Pool pool, PollerSettings settings, PollerMetrics metrics, Clock clock) {
     this.kind = kind;
-    this.batch = batch;
-    this.concurrency = concurrency;
-    this.lease = lease;
+    this.pool = pool;
+    this.clock = clock;
     this.metrics = metrics;
+    this.checks = new LeasedWork<C>(kind.name() + "-poll", settings.batch(), settings.concurrency(),
+        limit -> kind.claim(limit, settings.lease()), this::check, kind::release)
+        .startingWithinHalfOf(settings.lease())
+        .holdingOffWhile(this::paused)
+        .reportingLag(kind::lag, lag -> metrics.lag(kind.name(), lag));
   }
 
-  /** One round; never fails (a failure is logged), so the next round always comes. */
-  Future<Void> round() {
-    if (stopping || paused()) {
-      return Future.succeededFuture();
-    }
-    return kind.claim(batch, lease)
-        .compose(this::checkAll)
-        .recover(failure -> {
-          LOG.atWarn().setCause(failure).addKeyValue("kind", kind.name())
-              .log("poll round failed; next round as scheduled");
-          return Future.succeededFuture();
-        });
+  /** One round; never fails, so the next round always comes. */
+  Future<LeasedWork.Round> round() {
+    return checks.round();
   }
 
   /** Stops taking claims; a round in progress finishes the checks in flight and gives the rest back. */
-  void stop() {
-    stopping = true;
-  }
-
-  Future<Void> refreshLag() {
-    return kind.lag()
-        .onSuccess(lag -> metrics.lag(kind.name(), lag))
-        .<Void>mapEmpty()
-        .recover(failure -> Future.succeededFuture());
-  }
-
-  private Future<Void> checkAll(List<C> claims) {
-    if (claims.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    // Past half its lease a claim is no longer safely ours to start: another replica may take it soon.
-    long startBy = System.nanoTime() + lease.toNanos() / 2;
-    Deque<C> queue = new ArrayDeque<>(claims);
-    List<C> giveBack = new ArrayList<>();
-    List<Future<Void>> lanes = new ArrayList<>();
-    for (int i = 0; i < Math.min(concurrency, claims.size()); i++) {
-      lanes.add(lane(queue, giveBack, startBy));
-    }
-    return Future.join(lanes).transform(done -> {
-      giveBack.addAll(queue);
-      return kind.release(giveBack);
-    });
-  }
-
-  private Future<Void> lane(Deque<C> queue, List<C> giveBack, long startBy) {
-    if (stopping || paused() || System.nanoTime() - startBy > 0 || queue.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    C claim = queue.poll();
-    return check(claim, giveBack).compose(checked -> lane(queue, giveBack, startBy));
+  Future<Void> stop() {
+    return checks.stop();
   }
 
   /** One check; never fails: every ending is recorded, counted, or the claim is given back. */
-  private Future<Void> check(C claim, List<C> giveBack) {
-    Future<A> asked;
-    try {
-      asked = kind.ask(claim);
-    } catch (RuntimeException invalid) {
-      asked = Future.failedFuture(invalid);
-    }
-    return asked.transform(answer -> recordAnswer(claim, answer, giveBack))
+  private Future<Handled> check(C claim) {
+    return Future.succeededFuture(claim).compose(kind::ask)
+        .transform(answer -> recordAnswer(claim, answer))
         .recover(failure -> {
           LOG.atWarn().setCause(failure).addKeyValue("kind", kind.name())
               .log("could not record the status check of " + kind.describe(claim) + "; its lease will lapse");
@@ -111,19 +68,21 @@ final class KindPoller<C, A> {
         })
         .map(outcome -> {
           metrics.polled(kind.name(), outcome);
-          return null;
+          return switch (outcome) {
+            case DEFERRED -> Handled.GIVE_BACK;
+            case FAILED -> Handled.UNFINISHED;
+            default -> Handled.FINISHED;
+          };
         });
   }
 
-  private Future<PollOutcome> recordAnswer(C claim, AsyncResult<A> answer, List<C> giveBack) {
+  private Future<PollOutcome> recordAnswer(C claim, AsyncResult<A> answer) {
     if (answer.succeeded()) {
-      return kind.record(claim, answer.result())
-          .map(changed -> changed ? PollOutcome.CHANGED : PollOutcome.UNCHANGED);
+      return record(claim, answer.result()).map(changed -> changed ? PollOutcome.CHANGED : PollOutcome.UNCHANGED);
     }
     Throwable failure = answer.cause();
     if (failure instanceof QiwiUnavailable unavailable && nothingWasSent(unavailable.reason())) {
       pause(unavailable);
-      giveBack.add(claim);
       return Future.succeededFuture(PollOutcome.DEFERRED);
     }
     PollOutcome outcome = outcomeOf(failure);
@@ -133,7 +92,19 @@ final class KindPoller<C, A> {
         .addKeyValue("kind", kind.name()).addKeyValue("outcome", outcome.metricName())
         .log("status check of " + kind.describe(claim) + " failed: " + failure.getMessage()
             + "; next check backed off");
-    return kind.backOff(claim).map(outcome);
+    return kind.finish(pool, claim, kind.nextCheck(claim, clock.instant()), false).map(outcome);
+  }
+
+  /** A final status, the next check and the lease released commit together; true when the status changed. */
+  private Future<Boolean> record(C claim, A answer) {
+    Instant now = clock.instant();
+    Instant next = kind.nextCheck(claim, now);
+    if (!kind.isFinal(answer)) {
+      kind.stillOpen(claim, now);
+      return kind.finish(pool, claim, next, true).map(false);
+    }
+    return pool.withTransaction(tx -> kind.applyFinal(tx, claim, answer)
+        .compose(changed -> kind.finish(tx, claim, next, true).map(changed)));
   }
 
   /** The circuit, rate limiter or bulkhead refused: QIWI never saw the call and need not see the next one yet. */

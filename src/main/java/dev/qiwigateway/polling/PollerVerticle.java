@@ -2,12 +2,13 @@ package dev.qiwigateway.polling;
 
 import dev.qiwigateway.bill.BillStore;
 import dev.qiwigateway.bill.RefundLedger;
-import dev.qiwigateway.qiwi.QiwiClient;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.sqlclient.Pool;
 import dev.qiwigateway.config.PollerSettings;
+import dev.qiwigateway.qiwi.QiwiClient;
+import dev.qiwigateway.work.PeriodicTask;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
 
@@ -18,16 +19,14 @@ import java.util.List;
  * leases in PostgreSQL and never check the same bill at once.
  *
  * <p>Rounds never overlap: the next is scheduled {@code POLL_INTERVAL_MS} after the previous one has
- * finished, however long it took. A round refreshes the lag gauges, then checks due bills, then due
- * refunds.
+ * finished, however long it took. A round checks due bills, then due refunds, each kind refreshing its
+ * lag gauge first.
  */
 public final class PollerVerticle extends VerticleBase {
 
   private final PollerSettings settings;
   private final List<KindPoller<?, ?>> pollers;
-  private boolean running;
-  private long timerId = -1;
-  private Future<Void> round = Future.succeededFuture();
+  private PeriodicTask rounds;
 
   public PollerVerticle(PollerSettings settings, Pool pool, BillStore billStore, RefundLedger refundLedger,
       QiwiClient qiwi, MeterRegistry registry) {
@@ -40,44 +39,32 @@ public final class PollerVerticle extends VerticleBase {
     PollSchedule billSchedule = new PollSchedule(settings.billFirstDelay(), settings.billMaxInterval(),
         settings.billExpiryGrace());
     PollSchedule refundSchedule = PollSchedule.openEnded(settings.refundFirstDelay(), settings.refundMaxInterval());
-    BillPolls bills = new BillPolls(pool, billStore, qiwi, billSchedule, clock);
-    RefundPolls refunds = new RefundPolls(pool, refundLedger, qiwi, refundSchedule, clock);
+    BillPolls bills = new BillPolls(billStore, qiwi, billSchedule);
+    RefundPolls refunds = new RefundPolls(refundLedger, qiwi, refundSchedule);
     PollerMetrics metrics = new PollerMetrics(registry, List.of(bills.name(), refunds.name()));
-    this.pollers = List.of(poller(bills, metrics), poller(refunds, metrics));
-  }
-
-  private <C, A> KindPoller<C, A> poller(PolledKind<C, A> kind, PollerMetrics metrics) {
-    return new KindPoller<>(kind, settings.batch(), settings.concurrency(), settings.lease(), metrics);
+    this.pollers = List.of(new KindPoller<>(bills, pool, settings, metrics, clock),
+        new KindPoller<>(refunds, pool, settings, metrics, clock));
   }
 
   @Override
   public Future<?> start() {
-    running = true;
-    scheduleNextRound();
+    rounds = PeriodicTask.every(vertx, "status-poller", settings.interval(), this::round);
+    rounds.start();
     return Future.succeededFuture();
   }
 
   /** Lets the round in progress finish its checks in flight and give back the claims it has not checked. */
   @Override
   public Future<?> stop() {
-    running = false;
-    vertx.cancelTimer(timerId);
-    pollers.forEach(KindPoller::stop);
-    return round;
+    return Future.join(rounds.stop(), Future.join(pollers.stream().map(KindPoller::stop).toList()));
   }
 
-  private void scheduleNextRound() {
-    if (running) {
-      timerId = vertx.setTimer(settings.interval().toMillis(), id -> runRound());
-    }
-  }
-
-  /** Neither the lag refresh nor a kind's round ever fails, so the chain always reaches the next schedule. */
-  private void runRound() {
-    Future<Void> chain = Future.join(pollers.stream().map(KindPoller::refreshLag).toList()).mapEmpty();
+  /** A kind's round never fails, so the chain always reaches the next kind and the next schedule. */
+  private Future<?> round() {
+    Future<?> chain = Future.succeededFuture();
     for (KindPoller<?, ?> poller : pollers) {
       chain = chain.compose(previous -> poller.round());
     }
-    round = chain.onComplete(done -> scheduleNextRound());
+    return chain;
   }
 }

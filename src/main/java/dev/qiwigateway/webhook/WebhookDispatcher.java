@@ -1,10 +1,13 @@
 package dev.qiwigateway.webhook;
 
 import dev.qiwigateway.config.WebhookSettings;
+import dev.qiwigateway.work.FullJitterBackoff;
+import dev.qiwigateway.work.LeasedWork;
+import dev.qiwigateway.work.LeasedWork.Handled;
+import dev.qiwigateway.work.PeriodicTask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,54 +15,49 @@ import org.slf4j.LoggerFactory;
  * Delivers the outbox to the marketplace: leases due events in batches, POSTs each, records the
  * outcome. Every replica runs one; leases keep them from attempting an event at the same time, so a
  * receiver that always answers 2xx gets each event once. A batch holds at most one event per bill
- * (see {@link WebhookOutbox}), so a bill's events go out one after another, in order.
+ * (see {@link WebhookOutbox}), so a bill's events go out one after another, in order, and every event of
+ * a batch may be attempted at once.
  *
- * <p>Runs never overlap: the next one is scheduled when the previous has settled, at once if it found
+ * <p>Rounds never overlap: the next one is scheduled when the previous has settled, at once if it found
  * work (the next event of a bill may just have become due), else after the poll period.
  */
 public final class WebhookDispatcher {
 
-  public static final int DEFAULT_BATCH = 32;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
 
-  private final Vertx vertx;
   private final WebhookOutbox outbox;
   private final WebhookSender sender;
   private final WebhookMetrics metrics;
-  private final RetrySchedule retries;
+  private final FullJitterBackoff retries;
   private final Duration retryWindow;
-  private final Duration pollPeriod;
-  private final Duration leaseFor;
-  private final Duration depthRefresh;
-  private final int batchSize;
-  private boolean running;
-  private long runTimer = -1;
-  private long depthTimer = -1;
-  private boolean depthInFlight;
-  private Future<?> inFlight = Future.succeededFuture();
+  private final LeasedWork<OutboxEvent> deliveries;
+  private final PeriodicTask rounds;
+  private final PeriodicTask depthRefresh;
 
   WebhookDispatcher(Vertx vertx, WebhookOutbox outbox, WebhookSender sender, WebhookMetrics metrics,
-      WebhookSettings settings, int batchSize) {
-    this.vertx = vertx;
+      WebhookSettings settings) {
     this.outbox = outbox;
     this.sender = sender;
     this.metrics = metrics;
-    this.retries = new RetrySchedule(settings.retryBase(), settings.retryMax());
+    this.retries = new FullJitterBackoff(settings.retryBase(), settings.retryMax());
     this.retryWindow = settings.retryWindow();
-    this.pollPeriod = settings.pollPeriod();
     // Long enough that only a dead replica loses its lease: every attempt ends within the timeout.
-    this.leaseFor = settings.timeout().multipliedBy(2).plusSeconds(30);
+    Duration leaseFor = settings.timeout().multipliedBy(2).plusSeconds(30);
+    // Only a stopping dispatcher leaves events unattempted (a whole batch starts at once), and a stopping
+    // dispatcher gives back every lease it holds anyway.
+    this.deliveries = new LeasedWork<>("webhook-delivery", settings.batch(), settings.batch(),
+        limit -> outbox.lease(limit, leaseFor), this::attempt, unattempted -> outbox.releaseAll());
+    this.rounds = PeriodicTask.untilIdle(vertx, "webhook-dispatcher", settings.pollPeriod(),
+        () -> deliveries.round().map(LeasedWork.Round::foundWork));
     // Ten polls, at least a second: 5 s with the default poll period.
-    this.depthRefresh = Duration.ofMillis(Math.max(1000, pollPeriod.toMillis() * 10));
-    this.batchSize = batchSize;
+    Duration depthPeriod = Duration.ofMillis(Math.max(1000, settings.pollPeriod().toMillis() * 10));
+    this.depthRefresh = PeriodicTask.every(vertx, "webhook-outbox-depth", depthPeriod, this::refreshDepth);
   }
 
   /** Call on the event loop that should run the dispatcher (the owning verticle's). */
   void start() {
-    running = true;
-    refreshDepth();
-    depthTimer = vertx.setPeriodic(depthRefresh.toMillis(), id -> refreshDepth());
-    schedule(1);
+    depthRefresh.startNow();
+    rounds.startNow();
   }
 
   /**
@@ -67,10 +65,8 @@ public final class WebhookDispatcher {
    * (an outcome that could not be written) has been released for the other replicas.
    */
   Future<Void> stop() {
-    running = false;
-    vertx.cancelTimer(runTimer);
-    vertx.cancelTimer(depthTimer);
-    return inFlight.transform(done -> outbox.releaseAll())
+    return Future.join(rounds.stop(), deliveries.stop(), depthRefresh.stop())
+        .transform(done -> outbox.releaseAll())
         .onSuccess(released -> {
           if (released > 0) {
             LOG.atInfo().addKeyValue("released", released).log("released webhook leases on shutdown");
@@ -79,38 +75,15 @@ public final class WebhookDispatcher {
         .transform(done -> Future.<Void>succeededFuture());
   }
 
-  private void schedule(long delayMs) {
-    if (running) {
-      runTimer = vertx.setTimer(Math.max(1, delayMs), id -> runOnce());
-    }
-  }
-
-  private void runOnce() {
-    if (!running) {
-      return;
-    }
-    Future<Integer> run = outbox.lease(batchSize, leaseFor).compose(this::attemptAll);
-    inFlight = run;
-    run.onComplete(done -> {
-      if (done.failed()) {
-        LOG.atWarn().setCause(done.cause()).log("webhook dispatch run failed; next run after the poll period");
-      }
-      schedule(done.succeeded() && done.result() > 0 ? 1 : pollPeriod.toMillis());
-    });
-  }
-
-  private Future<Integer> attemptAll(List<OutboxEvent> events) {
-    return Future.join(events.stream().map(this::attempt).toList()).map(all -> events.size());
-  }
-
   /** Never fails: one event's trouble must not hold up the rest of the batch. */
-  private Future<Void> attempt(OutboxEvent event) {
+  private Future<Handled> attempt(OutboxEvent event) {
     return sender.send(event)
         .compose(result -> result.delivered() ? recordDelivered(event) : recordFailure(event, result.error()))
+        .map(Handled.FINISHED)
         .recover(failure -> {
           LOG.atWarn().setCause(failure).addKeyValue("eventId", event.id())
               .log("could not record a webhook attempt; the event is attempted again when its lease expires");
-          return Future.succeededFuture();
+          return Future.succeededFuture(Handled.UNFINISHED);
         });
   }
 
@@ -144,14 +117,14 @@ public final class WebhookDispatcher {
     });
   }
 
-  private void refreshDepth() {
-    if (depthInFlight) {
-      return;
-    }
-    depthInFlight = true;
-    outbox.depth()
+  /** Never fails: a missed refresh leaves the gauge at its last value until the next one. */
+  private Future<Void> refreshDepth() {
+    return outbox.depth()
         .onSuccess(metrics::depth)
-        .onFailure(failure -> LOG.atDebug().setCause(failure).log("outbox depth not refreshed"))
-        .onComplete(done -> depthInFlight = false);
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          LOG.atDebug().setCause(failure).log("outbox depth not refreshed");
+          return Future.succeededFuture();
+        });
   }
 }

@@ -38,7 +38,7 @@ public final class WebhookVerticle extends VerticleBase {
     WebhookSender sender = new WebhookSender(web, WebhookEndpoint.of(settings.url()),
         new WebhookSignature(settings.signingKey()), settings.timeout());
     dispatcher = new WebhookDispatcher(vertx, new WebhookOutbox(pool, UUID.randomUUID()), sender,
-        new WebhookMetrics(registry), settings, WebhookDispatcher.DEFAULT_BATCH);
+        new WebhookMetrics(registry), settings);
     dispatcher.start();
     return Future.succeededFuture();
   }

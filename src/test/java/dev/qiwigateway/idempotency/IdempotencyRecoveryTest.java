@@ -4,6 +4,7 @@ import static dev.qiwigateway.idempotency.FakeBillOperations.RESERVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.qiwigateway.config.GatewayConfig;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +37,7 @@ class IdempotencyRecoveryTest {
     IdempotencyTestBed.start("idempotency_recovery").onComplete(ctx.succeeding(started -> {
       bed = started;
       completer = new IdempotencyCompleter(bed.vertx, bed.store(), bed.runner(), Duration.ofMillis(50),
-          IdempotencyCompleter.DEFAULT_BATCH);
+          GatewayConfig.from(new JsonObject()).idempotency().completerBatch());
       ctx.completeNow();
     }));
   }
@@ -137,7 +138,7 @@ class IdempotencyRecoveryTest {
     created.add(bed.store().claim(new IdempotencyKey(merchant, "old-running"), RequestFingerprint.of("POST", "/v1/bills",
         body), Kind.ISSUE_BILL, new JsonObject().put("body", body), "bill-old-running"));
     IdempotencyReaper reaper = new IdempotencyReaper(bed.vertx, bed.store(), IdempotencyReaper.MIN_RETENTION,
-        Duration.ofHours(1), 2);
+        Duration.ofHours(1), 2, 100);
     Future.all(created)
         .compose(all -> age(merchant, 49, "old-1", "old-2", "old-3", "old-4", "old-5", "old-running"))
         .compose(aged -> age(merchant, 47, "young-1"))
@@ -158,7 +159,8 @@ class IdempotencyRecoveryTest {
   @Test
   @DisplayName("keys may not be kept for less than 48 hours, QIWI's notification window and then some")
   void retentionAtLeast48Hours() {
-    assertThatThrownBy(() -> new IdempotencyReaper(bed.vertx, bed.store(), Duration.ofHours(47), Duration.ofHours(1), 100))
+    assertThatThrownBy(() -> new IdempotencyReaper(bed.vertx, bed.store(), Duration.ofHours(47), Duration.ofHours(1), 100,
+        100))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

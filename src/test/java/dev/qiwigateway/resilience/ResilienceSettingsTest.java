@@ -47,17 +47,6 @@ class ResilienceSettingsTest {
   }
 
   @Test
-  @DisplayName("back-off waits stay within the doubling ceiling and never exceed the maximum")
-  void backoffStaysWithinBounds() {
-    FullJitterBackoff backoff = new FullJitterBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
-    for (int i = 0; i < 1_000; i++) {
-      assertThat(backoff.apply(1)).isBetween(1L, 200L);
-      assertThat(backoff.apply(2)).isBetween(1L, 400L);
-      assertThat(backoff.apply(9)).isBetween(1L, 2_000L);
-    }
-  }
-
-  @Test
   @DisplayName("an unavailable QIWI names operation, reason and last failure, and asks for at least a second")
   void unavailableDescribesItself() {
     QiwiTransportFailure timeout = new QiwiTransportFailure(QiwiOperation.REFUND, "timeout after 5000 ms", null);

@@ -27,24 +27,6 @@ class WebhookPartsTest {
   }
 
   @Test
-  @DisplayName("retries back off exponentially with full jitter: the first within the base, never beyond the cap")
-  void retryBackOff() {
-    RetrySchedule schedule = new RetrySchedule(Duration.ofSeconds(5), Duration.ofMinutes(60));
-    assertThat(schedule.ceilingMs(1)).isEqualTo(5_000);
-    assertThat(schedule.ceilingMs(2)).isEqualTo(10_000);
-    assertThat(schedule.ceilingMs(5)).isEqualTo(80_000);
-    assertThat(schedule.ceilingMs(20)).isEqualTo(3_600_000);
-    assertThat(schedule.ceilingMs(10_000)).isEqualTo(3_600_000);
-    long longest = 0;
-    for (int i = 0; i < 2_000; i++) {
-      long delay = schedule.delayMs(1);
-      assertThat(delay).isBetween(0L, 5_000L);
-      longest = Math.max(longest, delay);
-    }
-    assertThat(longest).as("jitter spreads the waits").isGreaterThan(2_500);
-  }
-
-  @Test
   @DisplayName("credentials in the webhook URL become a Basic header and leave the request URL")
   void credentialsInUrl() {
     WebhookEndpoint endpoint = WebhookEndpoint.of("https://hook%40user:p%3Ass@shop.example:8443/hooks?x=1");
@@ -66,6 +48,7 @@ class WebhookPartsTest {
     assertThat(settings.retryWindow()).isGreaterThanOrEqualTo(Duration.ofHours(24));
     assertThat(settings.retryMax()).isGreaterThanOrEqualTo(settings.retryBase());
     assertThat(settings.pollPeriod()).isEqualTo(Duration.ofMillis(500));
+    assertThat(settings.batch()).isEqualTo(32);
   }
 
   @Test
