@@ -8,6 +8,7 @@ import dev.qiwigateway.idempotency.IdempotencyKey;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.idempotency.RequestFingerprint;
 import dev.qiwigateway.qiwi.BillIssue;
+import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayTestBase;
 import dev.qiwigateway.testing.MerchantApi;
 import io.vertx.core.Future;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * the PUT to QIWI, then died before recording anything. Its lease expires; the request is finished
  * by whoever comes next, and QIWI still holds exactly one bill.
  */
+@FreshGateway("both tests replay one abandoned request (one key, one bill id); "
+    + "the completer finishes every abandoned request it finds")
 class AbandonedRequestTest extends GatewayTestBase {
 
   private static final JsonObject BODY = MerchantApi.bill("orphan-1", "321.00");

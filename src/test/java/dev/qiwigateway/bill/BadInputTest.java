@@ -2,6 +2,7 @@ package dev.qiwigateway.bill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayTestBase;
 import dev.qiwigateway.testing.MerchantApi;
 import io.vertx.core.Future;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * Every client mistake gets the contract's 4xx answer, and leaves nothing behind: no request at
  * QIWI, no bill, refund, event or idempotency key in the database.
  */
+@FreshGateway("asserts that its bad requests left nothing at QIWI and no row in any table")
 class BadInputTest extends GatewayTestBase {
 
   private record Case(String name, int status, String code, Function<MerchantApi, Future<HttpResponse<Buffer>>> call) {

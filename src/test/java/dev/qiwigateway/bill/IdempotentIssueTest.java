@@ -2,6 +2,7 @@ package dev.qiwigateway.bill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayTestBase;
 import dev.qiwigateway.testing.MerchantApi;
 import io.vertx.core.Future;
@@ -17,6 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The checkout may retry any call at any time: never a second bill at QIWI. */
+@FreshGateway("QIWI's faults feed the issue circuit and the retry budget, whose state would carry over; "
+    + "the parameterized cases reuse one key and bill; one test counts every issue request at QIWI")
 class IdempotentIssueTest extends GatewayTestBase {
 
   @Override

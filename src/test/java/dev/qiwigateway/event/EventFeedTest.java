@@ -2,6 +2,7 @@ package dev.qiwigateway.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayTestBase;
 import dev.qiwigateway.testing.MerchantApi;
 import dev.qiwigateway.testing.TestSecrets;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The pull side of events: GET /v1/events and POST /v1/events/{id}/redeliver (webhooks off here). */
+@FreshGateway("asserts the merchant's whole event feed")
 class EventFeedTest extends GatewayTestBase {
 
   @Test

@@ -2,6 +2,7 @@ package dev.qiwigateway.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayTestBase;
 import dev.qiwigateway.testing.MerchantApi;
 import io.micrometer.core.instrument.Counter;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * is not repeated here: these are the slow and hanging variants end to end.
  */
 @DisplayName("A gateway whose QIWI is slow or hangs answers in bounded time, protects QIWI and issues each bill once")
+@FreshGateway("opens QIWI's circuits and leaves checks hanging, and counts every bill in the database")
 class QiwiHangingTest extends GatewayTestBase {
 
   private static final int TIMEOUT_MS = 300;

@@ -3,6 +3,7 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.qiwi.QiwiCredentials;
+import dev.qiwigateway.testing.FreshGateway;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * documented rest-v3 notifications byte for byte, with the documented signatures.
  */
 @DisplayName("The documented rest-v3 notifications, sent verbatim with their documented signatures, are accepted")
+@FreshGateway("both tests need bill BILL-1, the one the documented signed bodies name")
 class DocumentedRestV3VectorsTest extends NotificationTestBase {
 
   private static final String PAID_BODY = "prv_id=2042&bill_id=BILL-1&status=paid&error=0&amount=1.00"

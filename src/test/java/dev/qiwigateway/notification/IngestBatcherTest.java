@@ -84,7 +84,8 @@ class IngestBatcherTest extends NotificationTestBase {
             assertThat(registry.get("qiwi.notifications.batch.fallbacks").counter().count()).isEqualTo(1);
           });
           return Future.all(statusOf("ok-1"), statusOf("ok-3"), statusOf("poison-1"), events("poison-1"),
-              count("SELECT count(*) FROM notification_inbox"));
+              count("SELECT count(*) FROM notification_inbox "
+                  + "WHERE bill_id IN ('ok-1', 'ok-2', 'ok-3', 'ok-4', 'poison-1')"));
         })
         .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
           assertThat(seen.<String>resultAt(0)).isEqualTo("paid");

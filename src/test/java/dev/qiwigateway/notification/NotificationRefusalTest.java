@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.qiwi.FormCodec;
 import dev.qiwigateway.qiwi.NotificationSignature;
+import dev.qiwigateway.testing.FreshGateway;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -119,6 +120,7 @@ class NotificationRefusalTest extends NotificationTestBase {
   }
 
   @Test
+  @FreshGateway("counts the notification metrics from zero")
   @DisplayName("the endpoint counts what it received, verified, refused and found mismatched, and the sizes of its batches")
   void metricsCount(VertxTestContext ctx) {
     issue("count-1", "10.00")

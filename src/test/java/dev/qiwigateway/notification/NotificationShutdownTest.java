@@ -3,6 +3,7 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.db.PostgresUrl;
+import dev.qiwigateway.testing.FreshGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("A gateway told to stop still commits and acknowledges the notification it is writing")
+@FreshGateway("stops its gateway")
 class NotificationShutdownTest extends NotificationTestBase {
 
   private Pool outside;

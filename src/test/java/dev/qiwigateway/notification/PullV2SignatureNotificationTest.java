@@ -81,9 +81,9 @@ class PullV2SignatureNotificationTest extends NotificationTestBase {
     issue("pay-2", "99.00")
         .compose(issued -> sandbox.pay("pay-2"))
         .compose(paid -> awaitStatus("pay-2", "paid"))
-        .compose(bill -> eventually("the sandbox to see its notification acknowledged", () -> sandbox.stats()
-            .map(stats -> stats.getJsonObject("notifications").getLong("acknowledged", 0L) >= 1 ? stats : null)))
-        .compose(stats -> Future.all(events("pay-2"), verdicts("pay-2")))
+        .compose(bill -> eventually("the sandbox to see its notification acknowledged",
+            () -> sandbox.acknowledgedNotifications("pay-2").map(n -> n >= 1 ? n : null)))
+        .compose(acknowledged -> Future.all(events("pay-2"), verdicts("pay-2")))
         .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
           assertThat(seen.<List<String>>resultAt(0)).containsExactly("bill.waiting", "bill.paid");
           assertThat(seen.<List<String>>resultAt(1)).containsExactly("applied");

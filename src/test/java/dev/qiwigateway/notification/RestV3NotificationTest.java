@@ -80,9 +80,9 @@ class RestV3NotificationTest extends NotificationTestBase {
     issue("pay-1", "250.00")
         .compose(issued -> sandbox.pay("pay-1"))
         .compose(paid -> awaitStatus("pay-1", "paid"))
-        .compose(bill -> eventually("the sandbox to see its notification acknowledged", () -> sandbox.stats()
-            .map(stats -> stats.getJsonObject("notifications").getLong("acknowledged", 0L) >= 1 ? stats : null)))
-        .compose(stats -> Future.all(events("pay-1"), verdicts("pay-1")))
+        .compose(bill -> eventually("the sandbox to see its notification acknowledged",
+            () -> sandbox.acknowledgedNotifications("pay-1").map(n -> n >= 1 ? n : null)))
+        .compose(acknowledged -> Future.all(events("pay-1"), verdicts("pay-1")))
         .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
           assertThat(seen.<List<String>>resultAt(0)).containsExactly("bill.waiting", "bill.paid");
           assertThat(seen.<List<String>>resultAt(1)).containsExactly("applied");

@@ -2,6 +2,7 @@ package dev.qiwigateway.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayTestBase;
 import dev.qiwigateway.testing.MerchantApi;
 import io.vertx.core.Future;
@@ -224,6 +225,7 @@ class MerchantApiConformanceTest extends GatewayTestBase {
   }
 
   @Test
+  @FreshGateway("fails QIWI calls of every operation, which stay in the circuits' windows and the retry budget")
   @DisplayName("QIWI refusing, failing or unreachable is answered as openapi.yaml says")
   void providerTrouble(VertxTestContext ctx) {
     JsonObject pounds = MerchantApi.bill("gbp-1", "10.00").put("currency", "GBP");
@@ -265,6 +267,7 @@ class MerchantApiConformanceTest extends GatewayTestBase {
   }
 
   @Test
+  @FreshGateway("closes its gateway's database pool, and counts every request that reached QIWI")
   @DisplayName("a gateway that lost its database answers 503 unavailable as openapi.yaml says, and takes nothing")
   void databaseOutage(VertxTestContext ctx) {
     // A closed pool fails every query as an unreachable database does.

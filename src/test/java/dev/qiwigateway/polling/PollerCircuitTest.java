@@ -2,6 +2,7 @@ package dev.qiwigateway.polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.testing.FreshGateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** QIWI's status API fails until the fault is cleared; the poller must wait out the open circuit. */
+@FreshGateway("opens the status circuit and counts the poller's checks from zero")
 class PollerCircuitTest extends PollerTestBase {
 
   private static final int BILLS = 12;

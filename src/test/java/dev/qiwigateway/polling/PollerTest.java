@@ -3,6 +3,7 @@ package dev.qiwigateway.polling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.testing.FreshGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+@FreshGateway("counts the poller's checks from zero, and the poller checks every bill in the database; "
+    + "one test resets the sandbox")
 class PollerTest extends PollerTestBase {
 
   @Test

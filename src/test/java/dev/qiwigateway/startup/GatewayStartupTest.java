@@ -3,6 +3,7 @@ package dev.qiwigateway.startup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.RunningGateway;
+import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayHarness;
 import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.Vertx;
@@ -13,10 +14,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
@@ -27,9 +30,9 @@ class GatewayStartupTest {
   private WebClient http;
 
   @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
+  void startGateway(Vertx vertx, VertxTestContext ctx, TestInfo test) {
     http = WebClient.create(vertx);
-    GatewayHarness.start(GatewayHarness.settings("startup")).onComplete(ctx.succeeding(started -> {
+    GatewayHarness.forTest(test, () -> GatewayHarness.settings("startup")).onComplete(ctx.succeeding(started -> {
       instance = started;
       gateway = started.running();
       ctx.completeNow();
@@ -37,8 +40,13 @@ class GatewayStartupTest {
   }
 
   @AfterEach
-  void stopGateway(VertxTestContext ctx) {
-    instance.close().onComplete(ctx.succeedingThenComplete());
+  void stopGateway(TestInfo test, VertxTestContext ctx) {
+    GatewayHarness.release(test, instance).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterAll
+  static void stopSharedGateway(TestInfo testClass, VertxTestContext ctx) {
+    GatewayHarness.closeShared(testClass).onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
@@ -101,6 +109,7 @@ class GatewayStartupTest {
   }
 
   @Test
+  @FreshGateway("begins its gateway's shutdown")
   @DisplayName("once shutdown begins, readiness answers 503 while the management port still serves")
   void notReadyWhileShuttingDown(VertxTestContext ctx) {
     gateway.services().readiness().beginShutdown();

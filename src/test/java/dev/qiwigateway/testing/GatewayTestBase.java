@@ -9,15 +9,18 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A whole gateway (dev profile, in-process sandbox, its own database) per test, with the checkout's
- * API client and the sandbox's admin client ready.
+ * A whole gateway (dev profile, in-process sandbox, its own database) per test class, with the checkout's
+ * API client and the sandbox's admin client ready. The class's tests share it, so each works on bills and
+ * keys of its own; a test that cannot share it is marked {@link FreshGateway} and gets its own.
  */
 @ExtendWith(VertxExtension.class)
 public abstract class GatewayTestBase {
@@ -31,19 +34,26 @@ public abstract class GatewayTestBase {
     return GatewayHarness.settings(getClass().getSimpleName());
   }
 
+  /** The class's shared gateway (started by its first test) or, for a {@link FreshGateway} test, its own. */
   @BeforeEach
-  void startGateway(Vertx vertx, VertxTestContext ctx) {
-    GatewayHarness.start(settings()).onComplete(ctx.succeeding(started -> {
+  void startGateway(Vertx vertx, VertxTestContext ctx, TestInfo test) {
+    GatewayHarness.forTest(test, this::settings).compose(started -> {
       gateway = started;
       api = MerchantApi.of(vertx, started.running().httpPort());
       sandbox = new SandboxAdmin(vertx, started.running().services().config().qiwi().baseUrl());
-      ctx.completeNow();
-    }));
+      // A shared gateway's QIWI starts each test healthy, whatever fault an earlier test left behind.
+      return GatewayHarness.fresh(test) ? Future.<Void>succeededFuture() : sandbox.clearFaults();
+    }).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
-  void stopGateway(VertxTestContext ctx) {
-    gateway.close().onComplete(ctx.succeedingThenComplete());
+  void stopGateway(TestInfo test, VertxTestContext ctx) {
+    GatewayHarness.release(test, gateway).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterAll
+  static void stopSharedGateway(TestInfo testClass, VertxTestContext ctx) {
+    GatewayHarness.closeShared(testClass).onComplete(ctx.succeedingThenComplete());
   }
 
   protected Pool db() {

@@ -42,6 +42,17 @@ public final class SandboxAdmin {
     return http.getAbs(baseUrl + "/sandbox/stats").send().map(response -> response.bodyAsJsonObject());
   }
 
+  /** How many of the sandbox's notification attempts about one bill the receiver acknowledged. */
+  public Future<Long> acknowledgedNotifications(String billId) {
+    return http.getAbs(baseUrl + "/sandbox/notifications").send()
+        .map(response -> response.bodyAsJsonObject().getJsonArray("deliveries").stream()
+            .map(JsonObject.class::cast)
+            .filter(delivery -> billId.equals(delivery.getString("billId")))
+            .flatMap(delivery -> delivery.getJsonArray("attempts").stream().map(JsonObject.class::cast))
+            .filter(attempt -> "acknowledged".equals(attempt.getString("outcome")))
+            .count());
+  }
+
   private Future<JsonObject> post(String path, JsonObject body) {
     return (body == null ? http.postAbs(baseUrl + path).send() : http.postAbs(baseUrl + path).sendJsonObject(body))
         .compose(response -> response.statusCode() / 100 == 2

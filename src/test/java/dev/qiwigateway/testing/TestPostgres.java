@@ -10,8 +10,9 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real PostgreSQL per test JVM (started once, a few seconds), a fresh database per test class:
- * tests never share rows, and never pay for a server each.
+ * One real PostgreSQL per test JVM (started once, a few seconds), a fresh database per test class (and
+ * per test that gets a gateway of its own, see {@link GatewayHarness#forTest}): test classes never share
+ * rows, and never pay for a server each.
  */
 public final class TestPostgres {
 
