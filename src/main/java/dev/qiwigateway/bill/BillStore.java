@@ -1,5 +1,7 @@
 package dev.qiwigateway.bill;
 
+import java.time.OffsetDateTime;
+
 import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.event.EventStore;
 import io.vertx.core.Future;
@@ -185,11 +187,11 @@ public final class BillStore {
       + "::bigint, 0) FROM bill WHERE status = 'waiting' AND issue_state = 'issued' AND next_poll_at <= now()";
 
   /** Leases up to {@code limit} status checks that are due and that no replica holds, oldest due first. */
-  public Future<List<BillCheckLease>> leaseDueChecks(int limit, Duration lease) {
+  public Future<List<CheckLease>> leaseDueChecks(int limit, Duration lease) {
     return pool.preparedQuery(LEASE_DUE_CHECKS).execute(Tuple.of(limit, Math.toIntExact(lease.toMillis())))
         .map(rows -> {
-          List<BillCheckLease> leases = new ArrayList<>(rows.size());
-          rows.forEach(row -> leases.add(new BillCheckLease(row.getString("bill_id"),
+          List<CheckLease> leases = new ArrayList<>(rows.size());
+          rows.forEach(row -> leases.add(new CheckLease(row.getString("bill_id"),
               row.getOffsetDateTime("expires_at").toInstant(), row.getInteger("poll_attempts"),
               row.getOffsetDateTime("poll_lease_until"))));
           return leases;
@@ -200,14 +202,14 @@ public final class BillStore {
    * Records a check, in the caller's transaction when it applied a status: one more check done, the next
    * at {@code nextCheck} (none once the bill is final), the lease ended. Only while the lease is ours.
    */
-  public Future<Void> finishCheck(SqlClient client, BillCheckLease check, Instant nextCheck, boolean answered) {
+  public Future<Void> finishCheck(SqlClient client, CheckLease check, Instant nextCheck, boolean answered) {
     return client.preparedQuery(FINISH_CHECK)
         .execute(Tuple.of(check.billId(), check.leaseUntil(), nextCheck.atOffset(ZoneOffset.UTC), answered))
         .mapEmpty();
   }
 
   /** Gives unchecked leases back as they were, where this replica still holds them. */
-  public Future<Void> releaseChecks(List<BillCheckLease> checks) {
+  public Future<Void> releaseChecks(List<CheckLease> checks) {
     List<Tuple> keys = checks.stream().map(check -> Tuple.of(check.billId(), check.leaseUntil())).toList();
     return keys.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(RELEASE_CHECK).executeBatch(keys).mapEmpty();
   }
@@ -215,5 +217,12 @@ public final class BillStore {
   /** How long the oldest due check has been waiting; zero when none is due. */
   public Future<Duration> checkLag() {
     return pool.query(CHECK_LAG).execute().map(rows -> Duration.ofMillis(rows.iterator().next().getLong(0)));
+  }
+
+  /**
+   * A waiting bill's next status check, leased by one replica's poller. {@code leaseUntil} is the value this
+   * replica wrote, so it also identifies the lease: a replica whose lease was taken over writes nothing.
+   */
+  public record CheckLease(String billId, Instant expiresAt, int checksDone, OffsetDateTime leaseUntil) {
   }
 }

@@ -5,7 +5,7 @@ import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.qiwi.QiwiClient;
-import dev.qiwigateway.qiwi.QiwiRejection;
+import dev.qiwigateway.qiwi.QiwiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -53,7 +53,7 @@ public final class CancelBill implements IdempotentOperation {
   private Future<Phase> cancelAtQiwi(String billId) {
     return qiwi.cancelBill(billId)
         .map(cancelled -> cancelled.status())
-        .recover(failure -> failure instanceof QiwiRejection
+        .recover(failure -> failure instanceof QiwiException.Rejection
             ? qiwi.billStatus(billId).map(truth -> truth.status())
             : Future.failedFuture(failure))
         .<Phase>map(status -> tx -> bills.applyStatus(tx, billId, status)

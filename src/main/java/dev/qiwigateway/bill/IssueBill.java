@@ -9,7 +9,7 @@ import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.qiwi.BillIssue;
 import dev.qiwigateway.qiwi.QiwiBill;
 import dev.qiwigateway.qiwi.QiwiClient;
-import dev.qiwigateway.qiwi.QiwiRejection;
+import dev.qiwigateway.qiwi.QiwiException;
 import io.vertx.core.Future;
 
 /**
@@ -61,7 +61,7 @@ public final class IssueBill implements IdempotentOperation {
         bill.expiresAt(), bill.paySource(), bill.providerName());
     return Step.then(() -> qiwi.issueBill(issue)
         .map(issued -> recordIssued(bill.billId(), issued.status()))
-        .recover(failure -> failure instanceof QiwiRejection rejection
+        .recover(failure -> failure instanceof QiwiException.Rejection rejection
             ? (rejection.resultCode() == BILL_EXISTS_AT_QIWI ? reconcileExisting(bill, rejection)
                 : Future.succeededFuture(recordRefused(bill.billId(), rejection)))
             : Future.failedFuture(failure))
@@ -69,7 +69,7 @@ public final class IssueBill implements IdempotentOperation {
   }
 
   /** 215: QIWI has a bill with this id; it is ours when amount, currency and wallet match (qiwi-protocol.md §5). */
-  private Future<Phase> reconcileExisting(NewBill bill, QiwiRejection rejection) {
+  private Future<Phase> reconcileExisting(NewBill bill, QiwiException.Rejection rejection) {
     return qiwi.billStatus(bill.billId()).map(existing -> matches(existing, bill)
         ? recordIssued(bill.billId(), existing.status())
         : recordRefused(bill.billId(), rejection));
@@ -87,7 +87,7 @@ public final class IssueBill implements IdempotentOperation {
         .map(bill -> Step.respond(created(bill.orElseThrow())));
   }
 
-  private Phase recordRefused(String billId, QiwiRejection rejection) {
+  private Phase recordRefused(String billId, QiwiException.Rejection rejection) {
     return tx -> bills.markRefused(tx, billId)
         .map(v -> Step.respond(Responses.problem(ProviderProblems.rejected(rejection))));
   }

@@ -2,7 +2,6 @@ package dev.qiwigateway.bill;
 
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.qiwi.QiwiException;
-import dev.qiwigateway.qiwi.QiwiRejection;
 import dev.qiwigateway.resilience.QiwiUnavailable;
 import io.vertx.core.Future;
 
@@ -17,7 +16,7 @@ final class ProviderProblems {
   private ProviderProblems() {
   }
 
-  static Problem rejected(QiwiRejection rejection) {
+  static Problem rejected(QiwiException.Rejection rejection) {
     return Problem.of(422, "provider_rejected", "Rejected by QIWI",
             "QIWI refused the operation with result code " + rejection.resultCode() + ".")
         .with("providerCode", rejection.resultCode());

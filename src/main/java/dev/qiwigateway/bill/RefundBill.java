@@ -6,7 +6,7 @@ import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.qiwi.QiwiClient;
-import dev.qiwigateway.qiwi.QiwiRejection;
+import dev.qiwigateway.qiwi.QiwiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -74,7 +74,7 @@ public final class RefundBill implements IdempotentOperation {
   private Future<Phase> refundAtQiwi(Refund refund) {
     return qiwi.refund(refund.billId(), refund.refundId(), refund.amount())
         .map(accepted -> recordAccepted(refund, accepted.status()))
-        .recover(failure -> failure instanceof QiwiRejection rejection
+        .recover(failure -> failure instanceof QiwiException.Rejection rejection
             ? (rejection.resultCode() == REFUND_EXISTS_AT_QIWI ? reconcileExisting(refund, rejection)
                 : Future.succeededFuture(recordRefused(refund, rejection)))
             : Future.failedFuture(failure))
@@ -82,7 +82,7 @@ public final class RefundBill implements IdempotentOperation {
   }
 
   /** 215: QIWI has this refund_id for the bill; it is ours when the amount matches. */
-  private Future<Phase> reconcileExisting(Refund refund, QiwiRejection rejection) {
+  private Future<Phase> reconcileExisting(Refund refund, QiwiException.Rejection rejection) {
     return qiwi.refundStatus(refund.billId(), refund.refundId()).map(existing ->
         existing.amount().compareTo(refund.amount()) == 0
             ? recordAccepted(refund, existing.status())
@@ -94,7 +94,7 @@ public final class RefundBill implements IdempotentOperation {
         .map(accepted -> Step.respond(created(accepted.orElse(refund))));
   }
 
-  private Phase recordRefused(Refund refund, QiwiRejection rejection) {
+  private Phase recordRefused(Refund refund, QiwiException.Rejection rejection) {
     return tx -> refunds.markRefused(tx, refund.billId(), refund.refundId())
         .map(v -> Step.respond(Responses.problem(ProviderProblems.rejected(rejection))));
   }

@@ -1,5 +1,7 @@
 package dev.qiwigateway.bill;
 
+import java.time.OffsetDateTime;
+
 import dev.qiwigateway.domain.RefundStatus;
 import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.event.EventStore;
@@ -170,18 +172,18 @@ public final class RefundLedger {
       + "::bigint, 0) FROM refund WHERE status = 'processing' AND request_state = 'accepted' AND next_poll_at <= now()";
 
   /** Leases up to {@code limit} status checks that are due and that no replica holds, oldest due first. */
-  public Future<List<RefundCheckLease>> leaseDueChecks(int limit, Duration lease) {
+  public Future<List<CheckLease>> leaseDueChecks(int limit, Duration lease) {
     return pool.preparedQuery(LEASE_DUE_CHECKS).execute(Tuple.of(limit, Math.toIntExact(lease.toMillis())))
         .map(rows -> {
-          List<RefundCheckLease> leases = new ArrayList<>(rows.size());
-          rows.forEach(row -> leases.add(new RefundCheckLease(row.getString("bill_id"), row.getString("refund_id"),
+          List<CheckLease> leases = new ArrayList<>(rows.size());
+          rows.forEach(row -> leases.add(new CheckLease(row.getString("bill_id"), row.getString("refund_id"),
               row.getInteger("poll_attempts"), row.getOffsetDateTime("poll_lease_until"))));
           return leases;
         });
   }
 
   /** As {@code BillStore.finishCheck}: the next check is dropped once the refund is final. */
-  public Future<Void> finishCheck(SqlClient client, RefundCheckLease check, Instant nextCheck, boolean answered) {
+  public Future<Void> finishCheck(SqlClient client, CheckLease check, Instant nextCheck, boolean answered) {
     return client.preparedQuery(FINISH_CHECK)
         .execute(Tuple.of(check.billId(), check.refundId(), check.leaseUntil(), nextCheck.atOffset(ZoneOffset.UTC),
             answered))
@@ -189,7 +191,7 @@ public final class RefundLedger {
   }
 
   /** Gives unchecked leases back as they were, where this replica still holds them. */
-  public Future<Void> releaseChecks(List<RefundCheckLease> checks) {
+  public Future<Void> releaseChecks(List<CheckLease> checks) {
     List<Tuple> keys = checks.stream()
         .map(check -> Tuple.of(check.billId(), check.refundId(), check.leaseUntil()))
         .toList();
@@ -199,5 +201,9 @@ public final class RefundLedger {
   /** How long the oldest due check has been waiting; zero when none is due. */
   public Future<Duration> checkLag() {
     return pool.query(CHECK_LAG).execute().map(rows -> Duration.ofMillis(rows.iterator().next().getLong(0)));
+  }
+
+  /** A processing refund's next status check, leased by one replica's poller; see {@link BillStore.CheckLease}. */
+  public record CheckLease(String billId, String refundId, int checksDone, OffsetDateTime leaseUntil) {
   }
 }

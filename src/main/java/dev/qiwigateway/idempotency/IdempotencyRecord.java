@@ -1,5 +1,7 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.http.Reply;
+
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -21,5 +23,37 @@ public record IdempotencyRecord(String merchantId, String key, Kind kind, JsonOb
 
   public IdempotencyKey idempotencyKey() {
     return new IdempotencyKey(merchantId, key);
+  }
+
+  /** What claiming an idempotency key for a request found. */
+  public sealed interface Claim {
+
+    /** This request holds the lease: run (or resume) the operation of the record. */
+    record Acquired(IdempotencyRecord record) implements Claim {
+    }
+
+    /** The same request already completed: answer with its stored response. */
+    record Replay(Reply response) implements Claim {
+    }
+
+    /** The same request is being processed right now under a live lease. */
+    record InUse() implements Claim {
+    }
+
+    /** The key was used for a different request (method, path or body). */
+    record Reused() implements Claim {
+    }
+  }
+
+  /**
+   * A completion was attempted for a key this holder no longer leases: another holder took
+   * the expired lease over, or the request already completed. The caller's transaction must roll back.
+   */
+  public static final class LeaseLost extends RuntimeException {
+
+    public LeaseLost(IdempotencyKey key) {
+      super("the lease on idempotency key " + key.value() + " of merchant " + key.merchantId() + " is no longer held",
+          null, false, false);
+    }
   }
 }

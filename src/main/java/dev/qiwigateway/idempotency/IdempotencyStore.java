@@ -100,14 +100,14 @@ public final class IdempotencyStore {
    * Claims {@code key} for the request with {@code fingerprint}. A new key is stored with
    * {@code proposedResourceId}; a taken-over key keeps the resource id it was first stored with.
    */
-  public Future<Claim> claim(IdempotencyKey key, String fingerprint, Kind operation, JsonObject request,
+  public Future<IdempotencyRecord.Claim> claim(IdempotencyKey key, String fingerprint, Kind operation, JsonObject request,
       String proposedResourceId) {
     Tuple params = Tuple.of(key.merchantId(), key.value(), fingerprint, operation.storedName(), request,
         proposedResourceId, lease.toMillis());
     return claim(key, fingerprint, params, CLAIM_ATTEMPTS);
   }
 
-  private Future<Claim> claim(IdempotencyKey key, String fingerprint, Tuple params, int attemptsLeft) {
+  private Future<IdempotencyRecord.Claim> claim(IdempotencyKey key, String fingerprint, Tuple params, int attemptsLeft) {
     return pool.preparedQuery(CLAIM).execute(params)
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(Optional.of(acquired(rows.iterator().next())))
             : classify(key, fingerprint))
@@ -120,28 +120,28 @@ public final class IdempotencyStore {
         });
   }
 
-  private Claim acquired(Row row) {
+  private IdempotencyRecord.Claim acquired(Row row) {
     IdempotencyRecord record = record(row, Kind.fromStored(row.getString("operation")).orElseThrow());
     if (!row.getBoolean("inserted")) {
       LOG.atInfo().addKeyValue("merchantId", record.merchantId()).addKeyValue("idempotencyKey", record.key())
           .log("resumed an idempotent request whose lease had ended");
     }
-    return new Claim.Acquired(record);
+    return new IdempotencyRecord.Claim.Acquired(record);
   }
 
   /** Empty: the key vanished or its lease just expired between the statements, so the claim runs again. */
-  private Future<Optional<Claim>> classify(IdempotencyKey key, String fingerprint) {
+  private Future<Optional<IdempotencyRecord.Claim>> classify(IdempotencyKey key, String fingerprint) {
     return find(key).map(found -> {
       if (found == null) {
         return Optional.empty();
       }
       if (!found.getString("fingerprint").equals(fingerprint)) {
-        return Optional.of(new Claim.Reused());
+        return Optional.of(new IdempotencyRecord.Claim.Reused());
       }
       if ("completed".equals(found.getString("state"))) {
-        return Optional.of(new Claim.Replay(storedReply(found)));
+        return Optional.of(new IdempotencyRecord.Claim.Replay(storedReply(found)));
       }
-      return found.getBoolean("lease_expired") ? Optional.empty() : Optional.of(new Claim.InUse());
+      return found.getBoolean("lease_expired") ? Optional.empty() : Optional.of(new IdempotencyRecord.Claim.InUse());
     });
   }
 
@@ -158,14 +158,14 @@ public final class IdempotencyStore {
 
   /**
    * Stores the final answer inside the caller's transaction, so the state change and the answer commit
-   * together; fails with {@link LeaseLostException} (roll back!) if this holder no longer holds the key.
+   * together; fails with {@link IdempotencyRecord.LeaseLost} (roll back!) if this holder no longer holds the key.
    */
   Future<Void> complete(SqlClient tx, IdempotencyRecord record, Reply reply) {
     return tx.preparedQuery(COMPLETE)
         .execute(Tuple.of(record.merchantId(), record.key(), reply.status(), headersJson(reply), reply.body(),
             record.leaseToken()))
         .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new LeaseLostException(record.idempotencyKey())));
+            : Future.failedFuture(new IdempotencyRecord.LeaseLost(record.idempotencyKey())));
   }
 
   /** Outcome unknown: ends this holder's lease now so that a retry resumes at once. Nothing is stored. */

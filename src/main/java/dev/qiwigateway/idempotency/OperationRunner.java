@@ -46,7 +46,7 @@ public final class OperationRunner {
     // compose turns an operation that throws into a failed future
     return Future.succeededFuture(record).compose(this::firstPhase)
         .compose(phase -> runFrom(record, phase))
-        .recover(failure -> failure instanceof LeaseLostException ? answerOfNewHolder(record)
+        .recover(failure -> failure instanceof IdempotencyRecord.LeaseLost ? answerOfNewHolder(record)
             : releaseAfter(record, failure));
   }
 

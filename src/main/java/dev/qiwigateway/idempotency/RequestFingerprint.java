@@ -1,5 +1,11 @@
 package dev.qiwigateway.idempotency;
 
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,6 +31,43 @@ public final class RequestFingerprint {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /**
+   * The canonical text of a JSON body for fingerprints: members sorted by name at every depth, no
+   * whitespace, numbers and strings as parsed. Two bodies that differ only in member order or
+   * formatting are the same request.
+   */
+  public static final class CanonicalJson {
+
+    private CanonicalJson() {
+    }
+
+    public static String encode(JsonObject json) {
+      return sortedObject(json).encode();
+    }
+
+    private static JsonObject sortedObject(JsonObject json) {
+      Map<String, Object> sorted = new TreeMap<>();
+      json.forEach(member -> sorted.put(member.getKey(), sorted(member.getValue())));
+      return new JsonObject(sorted);
+    }
+
+    private static JsonArray sortedArray(JsonArray json) {
+      List<Object> items = new ArrayList<>(json.size());
+      json.forEach(item -> items.add(sorted(item)));
+      return new JsonArray(items);
+    }
+
+    private static Object sorted(Object value) {
+      if (value instanceof JsonObject object) {
+        return sortedObject(object);
+      }
+      if (value instanceof JsonArray array) {
+        return sortedArray(array);
+      }
+      return value;
     }
   }
 }

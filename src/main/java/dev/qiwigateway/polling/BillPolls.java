@@ -1,6 +1,5 @@
 package dev.qiwigateway.polling;
 
-import dev.qiwigateway.bill.BillCheckLease;
 import dev.qiwigateway.bill.BillStore;
 import dev.qiwigateway.qiwi.QiwiBill;
 import dev.qiwigateway.qiwi.QiwiClient;
@@ -13,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Issued bills QIWI still calls {@code waiting}; their checks end at the expiry, plus a grace period. */
-final class BillPolls implements PolledKind<BillCheckLease, QiwiBill> {
+final class BillPolls implements PolledKind<BillStore.CheckLease, QiwiBill> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BillPolls.class);
 
@@ -33,12 +32,12 @@ final class BillPolls implements PolledKind<BillCheckLease, QiwiBill> {
   }
 
   @Override
-  public Future<List<BillCheckLease>> claim(int limit, Duration lease) {
+  public Future<List<BillStore.CheckLease>> claim(int limit, Duration lease) {
     return bills.leaseDueChecks(limit, lease);
   }
 
   @Override
-  public Future<QiwiBill> ask(BillCheckLease claim) {
+  public Future<QiwiBill> ask(BillStore.CheckLease claim) {
     return qiwi.billStatus(claim.billId());
   }
 
@@ -48,22 +47,22 @@ final class BillPolls implements PolledKind<BillCheckLease, QiwiBill> {
   }
 
   @Override
-  public Future<Boolean> applyFinal(SqlClient tx, BillCheckLease claim, QiwiBill answer) {
+  public Future<Boolean> applyFinal(SqlClient tx, BillStore.CheckLease claim, QiwiBill answer) {
     return bills.applyStatus(tx, claim.billId(), answer.status()).map(changed -> changed.isPresent());
   }
 
   @Override
-  public Instant nextCheck(BillCheckLease claim, Instant now) {
+  public Instant nextCheck(BillStore.CheckLease claim, Instant now) {
     return schedule.nextBillCheck(now, claim.checksDone() + 1, claim.expiresAt());
   }
 
   @Override
-  public Future<Void> finish(SqlClient client, BillCheckLease claim, Instant next, boolean answered) {
+  public Future<Void> finish(SqlClient client, BillStore.CheckLease claim, Instant next, boolean answered) {
     return bills.finishCheck(client, claim, next, answered);
   }
 
   @Override
-  public Future<Void> release(List<BillCheckLease> claims) {
+  public Future<Void> release(List<BillStore.CheckLease> claims) {
     return bills.releaseChecks(claims);
   }
 
@@ -73,12 +72,12 @@ final class BillPolls implements PolledKind<BillCheckLease, QiwiBill> {
   }
 
   @Override
-  public String describe(BillCheckLease claim) {
+  public String describe(BillStore.CheckLease claim) {
     return "bill " + claim.billId();
   }
 
   @Override
-  public void stillOpen(BillCheckLease claim, Instant now) {
+  public void stillOpen(BillStore.CheckLease claim, Instant now) {
     if (schedule.pastFinalCheck(now, claim.expiresAt())) {
       LOG.atWarn().addKeyValue("billId", claim.billId()).addKeyValue("expiresAt", claim.expiresAt())
           .log("QIWI still reports an expired bill waiting after the grace period; checking again at the cap");

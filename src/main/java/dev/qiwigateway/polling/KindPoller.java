@@ -1,7 +1,7 @@
 package dev.qiwigateway.polling;
 
 import dev.qiwigateway.config.PollerSettings;
-import dev.qiwigateway.qiwi.QiwiRejection;
+import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.resilience.QiwiUnavailable;
 import dev.qiwigateway.work.LeasedWork;
 import dev.qiwigateway.work.LeasedWork.Handled;
@@ -115,7 +115,7 @@ final class KindPoller<C, A> {
   }
 
   private static PollOutcome outcomeOf(Throwable failure) {
-    if (failure instanceof QiwiRejection) {
+    if (failure instanceof QiwiException.Rejection) {
       return PollOutcome.REJECTED;
     }
     return failure instanceof QiwiUnavailable ? PollOutcome.UNAVAILABLE : PollOutcome.FAILED;

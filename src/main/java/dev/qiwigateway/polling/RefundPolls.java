@@ -1,6 +1,5 @@
 package dev.qiwigateway.polling;
 
-import dev.qiwigateway.bill.RefundCheckLease;
 import dev.qiwigateway.bill.RefundLedger;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiRefund;
@@ -11,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Refunds QIWI accepted and still calls {@code processing}; they have no deadline, only a back-off cap. */
-final class RefundPolls implements PolledKind<RefundCheckLease, QiwiRefund> {
+final class RefundPolls implements PolledKind<RefundLedger.CheckLease, QiwiRefund> {
 
   private final RefundLedger refunds;
   private final QiwiClient qiwi;
@@ -29,12 +28,12 @@ final class RefundPolls implements PolledKind<RefundCheckLease, QiwiRefund> {
   }
 
   @Override
-  public Future<List<RefundCheckLease>> claim(int limit, Duration lease) {
+  public Future<List<RefundLedger.CheckLease>> claim(int limit, Duration lease) {
     return refunds.leaseDueChecks(limit, lease);
   }
 
   @Override
-  public Future<QiwiRefund> ask(RefundCheckLease claim) {
+  public Future<QiwiRefund> ask(RefundLedger.CheckLease claim) {
     return qiwi.refundStatus(claim.billId(), claim.refundId());
   }
 
@@ -44,23 +43,23 @@ final class RefundPolls implements PolledKind<RefundCheckLease, QiwiRefund> {
   }
 
   @Override
-  public Future<Boolean> applyFinal(SqlClient tx, RefundCheckLease claim, QiwiRefund answer) {
+  public Future<Boolean> applyFinal(SqlClient tx, RefundLedger.CheckLease claim, QiwiRefund answer) {
     return refunds.applyStatus(tx, claim.billId(), claim.refundId(), answer.status())
         .map(changed -> changed.isPresent());
   }
 
   @Override
-  public Instant nextCheck(RefundCheckLease claim, Instant now) {
+  public Instant nextCheck(RefundLedger.CheckLease claim, Instant now) {
     return schedule.nextCheck(now, claim.checksDone() + 1);
   }
 
   @Override
-  public Future<Void> finish(SqlClient client, RefundCheckLease claim, Instant next, boolean answered) {
+  public Future<Void> finish(SqlClient client, RefundLedger.CheckLease claim, Instant next, boolean answered) {
     return refunds.finishCheck(client, claim, next, answered);
   }
 
   @Override
-  public Future<Void> release(List<RefundCheckLease> claims) {
+  public Future<Void> release(List<RefundLedger.CheckLease> claims) {
     return refunds.releaseChecks(claims);
   }
 
@@ -70,7 +69,7 @@ final class RefundPolls implements PolledKind<RefundCheckLease, QiwiRefund> {
   }
 
   @Override
-  public String describe(RefundCheckLease claim) {
+  public String describe(RefundLedger.CheckLease claim) {
     return "refund " + claim.refundId() + " of bill " + claim.billId();
   }
 }

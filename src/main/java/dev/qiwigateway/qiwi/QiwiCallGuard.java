@@ -14,6 +14,20 @@ public interface QiwiCallGuard {
 
   /** No protection at all: exactly one attempt per call. */
   static QiwiCallGuard direct() {
-    return DirectCallGuard.INSTANCE;
+    return Direct.INSTANCE;
+  }
+
+  /** {@link QiwiCallGuard#direct()}: a class rather than a lambda, because a lambda cannot implement a generic method. */
+  final class Direct implements QiwiCallGuard {
+
+    static final Direct INSTANCE = new Direct();
+
+    private Direct() {
+    }
+
+    @Override
+    public <T> Future<T> call(QiwiOperation operation, Supplier<Future<T>> attempt) {
+      return attempt.get();
+    }
   }
 }

@@ -132,8 +132,8 @@ public final class QiwiClient {
         .sendBuffer(Buffer.buffer(exchange.form(), StandardCharsets.UTF_8.name()));
   }
 
-  private QiwiTransportFailure transportFailure(QiwiOperation operation, Throwable failure) {
-    return new QiwiTransportFailure(operation, describe(failure), failure);
+  private QiwiException.TransportFailure transportFailure(QiwiOperation operation, Throwable failure) {
+    return new QiwiException.TransportFailure(operation, describe(failure), failure);
   }
 
   private String describe(Throwable failure) {
@@ -153,7 +153,7 @@ public final class QiwiClient {
   }
 
   private static void logFailure(Throwable failure) {
-    if (failure instanceof QiwiRejection rejection && rejection.needsOperator()) {
+    if (failure instanceof QiwiException.Rejection rejection && rejection.needsOperator()) {
       LOG.error("QIWI refused the integration itself, an operator must act: {}", rejection.getMessage());
     } else if (failure != null) {
       LOG.debug("QIWI attempt failed: {}", failure.getMessage());

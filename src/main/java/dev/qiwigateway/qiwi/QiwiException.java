@@ -8,7 +8,8 @@ import java.util.Objects;
  * expected events on event-loop threads, where the stack says nothing.
  */
 public abstract sealed class QiwiException extends RuntimeException
-    permits QiwiRejection, QiwiRetryableResult, QiwiTransportFailure, QiwiProtocolViolation {
+    permits QiwiException.Rejection, QiwiException.RetryableResult, QiwiException.TransportFailure,
+    QiwiException.ProtocolViolation {
 
   private final QiwiOperation operation;
 
@@ -26,4 +27,104 @@ public abstract sealed class QiwiException extends RuntimeException
 
   /** The {@code outcome} tag of the {@code qiwi.client.calls} timer. */
   abstract String outcome();
+
+  /** QIWI processed the call and refused it with a final result code; repeating it will not help. */
+  public static final class Rejection extends QiwiException {
+
+    private final int resultCode;
+
+    public Rejection(QiwiOperation operation, int resultCode) {
+      super(operation, "QIWI result code " + resultCode + " (" + QiwiResultCode.describe(resultCode) + ")", null);
+      this.resultCode = resultCode;
+    }
+
+    public int resultCode() {
+      return resultCode;
+    }
+
+    /**
+     * Whether the integration itself is broken (credentials, contract, blocking) and an operator must
+     * act. A code missing from the table also needs one: the table no longer describes QIWI.
+     */
+    public boolean needsOperator() {
+      QiwiResultCode known = QiwiResultCode.of(resultCode);
+      return known == null || known.needsOperator();
+    }
+
+    @Override
+    public boolean retryable() {
+      return false;
+    }
+
+    @Override
+    String outcome() {
+      return "rejected";
+    }
+  }
+
+  /** QIWI answered with a result code its documents call non-fatal (13, 300, 1003): try again later. */
+  public static final class RetryableResult extends QiwiException {
+
+    private final int resultCode;
+
+    public RetryableResult(QiwiOperation operation, int resultCode) {
+      super(operation, "QIWI result code " + resultCode + " (" + QiwiResultCode.describe(resultCode) + "), retryable",
+          null);
+      this.resultCode = resultCode;
+    }
+
+    public int resultCode() {
+      return resultCode;
+    }
+
+    @Override
+    public boolean retryable() {
+      return true;
+    }
+
+    @Override
+    String outcome() {
+      return "retryable_code";
+    }
+  }
+
+  /** No QIWI answer: HTTP 5xx, a refused, reset or closed connection, or a timeout. The outcome is unknown. */
+  public static final class TransportFailure extends QiwiException {
+
+    public TransportFailure(QiwiOperation operation, String reason, Throwable cause) {
+      super(operation, reason, cause);
+    }
+
+    @Override
+    public boolean retryable() {
+      return true;
+    }
+
+    @Override
+    String outcome() {
+      return "transport";
+    }
+  }
+
+  /**
+   * Something answered, but not a usable QIWI answer (not JSON, no result code, a bill without a known
+   * status, another bill than the one asked for). The outcome is unknown; since every operation is
+   * idempotent by its ids, asking again is safe.
+   */
+  public static final class ProtocolViolation extends QiwiException {
+
+    public ProtocolViolation(QiwiOperation operation, String reason) {
+      super(operation, reason, null);
+    }
+
+    @Override
+    public boolean retryable() {
+      return true;
+    }
+
+    @Override
+    String outcome() {
+      return "protocol";
+    }
+  }
 }

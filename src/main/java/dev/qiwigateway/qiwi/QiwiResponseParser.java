@@ -54,7 +54,7 @@ final class QiwiResponseParser {
   /** The named object of an answer whose result code is 0; any other answer becomes the matching exception. */
   private static JsonObject successPart(QiwiOperation operation, int httpStatus, Buffer body, String part) {
     if (httpStatus >= 500) {
-      throw new QiwiTransportFailure(operation, "HTTP " + httpStatus, null);
+      throw new QiwiException.TransportFailure(operation, "HTTP " + httpStatus, null);
     }
     JsonObject response = responseObject(operation, httpStatus, body);
     Wire wire = new Wire(operation, "response");
@@ -64,7 +64,7 @@ final class QiwiResponseParser {
     }
     Object value = response.getValue(part);
     if (!(value instanceof JsonObject found)) {
-      throw new QiwiProtocolViolation(operation, "result_code 0 without a " + part + " (HTTP " + httpStatus + ")");
+      throw new QiwiException.ProtocolViolation(operation, "result_code 0 without a " + part + " (HTTP " + httpStatus + ")");
     }
     return found;
   }
@@ -82,18 +82,18 @@ final class QiwiResponseParser {
     }
     if (httpStatus == 401) {
       // Credentials refused before QIWI's API layer produced a body: the same verdict as code 150.
-      throw new QiwiRejection(operation, AUTHORIZATION_FAILED);
+      throw new QiwiException.Rejection(operation, AUTHORIZATION_FAILED);
     }
-    throw new QiwiProtocolViolation(operation, "HTTP " + httpStatus + " without a QIWI answer");
+    throw new QiwiException.ProtocolViolation(operation, "HTTP " + httpStatus + " without a QIWI answer");
   }
 
   static QiwiException resultCodeFailure(QiwiOperation operation, int resultCode) {
     return QiwiResultCode.isRetryable(resultCode)
-        ? new QiwiRetryableResult(operation, resultCode)
-        : new QiwiRejection(operation, resultCode);
+        ? new QiwiException.RetryableResult(operation, resultCode)
+        : new QiwiException.Rejection(operation, resultCode);
   }
 
-  /** Field readers for one part of an answer; every defect becomes a {@link QiwiProtocolViolation}. */
+  /** Field readers for one part of an answer; every defect becomes a {@link QiwiException.ProtocolViolation}. */
   private record Wire(QiwiOperation operation, String part) {
 
     String text(JsonObject object, String field) {
@@ -160,8 +160,8 @@ final class QiwiResponseParser {
       throw violation(field + " is not an integer");
     }
 
-    QiwiProtocolViolation violation(String reason) {
-      return new QiwiProtocolViolation(operation, part + ": " + reason);
+    QiwiException.ProtocolViolation violation(String reason) {
+      return new QiwiException.ProtocolViolation(operation, part + ": " + reason);
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.qiwigateway.resilience;
 
 import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.qiwi.QiwiOperation;
-import dev.qiwigateway.qiwi.QiwiRejection;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.vertx.core.AsyncResult;
@@ -57,7 +56,7 @@ final class OperationCircuit {
   void recordAttempt(long startedAt, AsyncResult<?> outcome) {
     long duration = breaker.getCurrentTimestamp() - startedAt;
     TimeUnit unit = breaker.getTimestampUnit();
-    if (outcome.succeeded() || outcome.cause() instanceof QiwiRejection) {
+    if (outcome.succeeded() || outcome.cause() instanceof QiwiException.Rejection) {
       breaker.onSuccess(duration, unit);
     } else if (countsAgainstQiwi(outcome.cause())) {
       breaker.onError(duration, unit, outcome.cause());

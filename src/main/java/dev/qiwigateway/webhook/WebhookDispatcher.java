@@ -30,7 +30,7 @@ public final class WebhookDispatcher {
   private final WebhookMetrics metrics;
   private final FullJitterBackoff retries;
   private final Duration retryWindow;
-  private final LeasedWork<OutboxEvent> deliveries;
+  private final LeasedWork<WebhookOutbox.Event> deliveries;
   private final PeriodicTask rounds;
   private final PeriodicTask depthRefresh;
 
@@ -76,7 +76,7 @@ public final class WebhookDispatcher {
   }
 
   /** Never fails: one event's trouble must not hold up the rest of the batch. */
-  private Future<Handled> attempt(OutboxEvent event) {
+  private Future<Handled> attempt(WebhookOutbox.Event event) {
     return sender.send(event)
         .compose(result -> result.delivered() ? recordDelivered(event) : recordFailure(event, result.error()))
         .map(Handled.FINISHED)
@@ -87,7 +87,7 @@ public final class WebhookDispatcher {
         });
   }
 
-  private Future<Void> recordDelivered(OutboxEvent event) {
+  private Future<Void> recordDelivered(WebhookOutbox.Event event) {
     return outbox.markDelivered(event).map(latency -> {
       latency.ifPresent(metrics::delivered);
       LOG.atDebug().addKeyValue("eventId", event.id()).addKeyValue("attempts", event.attempts())
@@ -96,7 +96,7 @@ public final class WebhookDispatcher {
     });
   }
 
-  private Future<Void> recordFailure(OutboxEvent event, String error) {
+  private Future<Void> recordFailure(WebhookOutbox.Event event, String error) {
     long retryInMs = retries.delayMs(event.attempts());
     return outbox.markFailed(event, error, retryInMs, retryWindow).map(failure -> {
       switch (failure) {

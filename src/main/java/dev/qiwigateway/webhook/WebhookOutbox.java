@@ -67,11 +67,11 @@ final class WebhookOutbox {
     this.owner = owner;
   }
 
-  Future<List<OutboxEvent>> lease(int limit, Duration leaseFor) {
+  Future<List<Event>> lease(int limit, Duration leaseFor) {
     return pool.preparedQuery(LEASE).execute(Tuple.of(limit, owner, leaseFor.toMillis())).map(rows -> {
-      List<OutboxEvent> events = new ArrayList<>(rows.size());
+      List<Event> events = new ArrayList<>(rows.size());
       for (Row row : rows) {
-        events.add(new OutboxEvent(row.getLong("seq"), row.getString("id"), row.getString("bill_id"),
+        events.add(new Event(row.getLong("seq"), row.getString("id"), row.getString("bill_id"),
             Buffer.buffer(row.getString("body")), row.getInteger("attempts")));
       }
       return events;
@@ -79,14 +79,14 @@ final class WebhookOutbox {
   }
 
   /** The time from the event's commit to its delivery; empty when the lease was lost meanwhile. */
-  Future<Optional<Duration>> markDelivered(OutboxEvent event) {
+  Future<Optional<Duration>> markDelivered(Event event) {
     return pool.preparedQuery(DELIVERED).execute(Tuple.of(event.seq(), owner)).map(rows -> rows.size() == 0
         ? Optional.empty()
         : Optional.of(Duration.ofMillis(Math.max(0, rows.iterator().next().getLong("latency_ms")))));
   }
 
   /** Schedules the next attempt after {@code retryInMs}, or marks the event dead once its window has passed. */
-  Future<Failure> markFailed(OutboxEvent event, String error, long retryInMs, Duration retryWindow) {
+  Future<Failure> markFailed(Event event, String error, long retryInMs, Duration retryWindow) {
     String recorded = error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error;
     return pool.preparedQuery(FAILED)
         .execute(Tuple.of(event.seq(), owner, recorded, retryInMs, retryWindow.toMillis()))
@@ -108,5 +108,24 @@ final class WebhookOutbox {
       Row row = rows.iterator().next();
       return new Depth(row.getLong("pending"), row.getLong("dead"));
     });
+  }
+
+  /**
+   * An event leased for one delivery attempt. {@code body} is the stored payload's text, sent and
+   * signed exactly as stored, so every retry carries the same bytes.
+   */
+  record Event(long seq, String id, String billId, Buffer body, int attempts) {
+  }
+
+  /** How one POST to the marketplace ended; {@code error} says why it was not a delivery, without secrets. */
+  record AttemptResult(boolean delivered, String error) {
+
+    static AttemptResult success() {
+      return new AttemptResult(true, null);
+    }
+
+    static AttemptResult failure(String error) {
+      return new AttemptResult(false, error);
+    }
   }
 }

@@ -1,5 +1,13 @@
 package dev.qiwigateway.webhook;
 
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.client.HttpRequest;
@@ -20,19 +28,19 @@ import java.util.concurrent.TimeoutException;
 final class WebhookSender {
 
   private final WebClient web;
-  private final WebhookEndpoint endpoint;
-  private final WebhookSignature signature;
+  private final Endpoint endpoint;
+  private final Signature signature;
   private final long timeoutMs;
 
-  WebhookSender(WebClient web, WebhookEndpoint endpoint, WebhookSignature signature, Duration timeout) {
+  WebhookSender(WebClient web, Endpoint endpoint, Signature signature, Duration timeout) {
     this.web = web;
     this.endpoint = endpoint;
     this.signature = signature;
     this.timeoutMs = timeout.toMillis();
   }
 
-  /** Never fails: every way an attempt can end is an {@link AttemptResult}. */
-  Future<AttemptResult> send(OutboxEvent event) {
+  /** Never fails: every way an attempt can end is an {@link WebhookOutbox.AttemptResult}. */
+  Future<WebhookOutbox.AttemptResult> send(WebhookOutbox.Event event) {
     long timestamp = Instant.now().getEpochSecond();
     HttpRequest<Void> request = web.postAbs(endpoint.url())
         .followRedirects(false)
@@ -48,9 +56,9 @@ final class WebhookSender {
     return request.sendBuffer(event.body())
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> response.statusCode() / 100 == 2
-            ? AttemptResult.success()
-            : AttemptResult.failure("HTTP " + response.statusCode()))
-        .otherwise(failure -> AttemptResult.failure(describe(failure)));
+            ? WebhookOutbox.AttemptResult.success()
+            : WebhookOutbox.AttemptResult.failure("HTTP " + response.statusCode()))
+        .otherwise(failure -> WebhookOutbox.AttemptResult.failure(describe(failure)));
   }
 
   /** The reason as stored in last_error: a category, never the URL (it may carry credentials). */
@@ -68,5 +76,60 @@ final class WebhookSender {
       return "connection failure (" + failure.getClass().getSimpleName() + ")";
     }
     return "request failed (" + failure.getClass().getSimpleName() + ")";
+  }
+
+  /**
+   * Where webhooks go. Credentials in the URL ({@code https://user:pass@host/hooks}) become a Basic
+   * Authorization header instead of travelling in the request line; neither is ever logged.
+   */
+  record Endpoint(String url, String authorization) {
+
+    static Endpoint of(String configured) {
+      URI uri = URI.create(configured);
+      String userInfo = uri.getRawUserInfo();
+      if (userInfo == null) {
+        return new Endpoint(configured, null);
+      }
+      String withoutCredentials = configured.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^@/]*@", "$1");
+      String credentials = URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+      return new Endpoint(withoutCredentials,
+          "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public String toString() {
+      return "Endpoint[" + url + (authorization == null ? "" : ", credentials redacted") + "]";
+    }
+  }
+
+  /**
+   * The Standard Webhooks signature: {@code v1,<base64 HMAC-SHA256 over "{id}.{timestamp}.{body}">}
+   * keyed with the decoded part of {@code whsec_...}. The key is never printed.
+   */
+  static final class Signature {
+
+    private static final String HMAC = "HmacSHA256";
+
+    private final SecretKeySpec key;
+
+    public Signature(byte[] signingKey) {
+      this.key = new SecretKeySpec(signingKey.clone(), HMAC);
+    }
+
+    public String sign(String eventId, long timestampSeconds, byte[] body) {
+      try {
+        Mac mac = Mac.getInstance(HMAC);
+        mac.init(key);
+        mac.update((eventId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Signature[key redacted]";
+    }
   }
 }

@@ -35,8 +35,8 @@ public final class WebhookVerticle extends VerticleBase {
         .setKeepAlive(true)
         .setFollowRedirects(false)
         .setConnectTimeout((int) Math.min(settings.timeout().toMillis(), Integer.MAX_VALUE)));
-    WebhookSender sender = new WebhookSender(web, WebhookEndpoint.of(settings.url()),
-        new WebhookSignature(settings.signingKey()), settings.timeout());
+    WebhookSender sender = new WebhookSender(web, WebhookSender.Endpoint.of(settings.url()),
+        new WebhookSender.Signature(settings.signingKey()), settings.timeout());
     dispatcher = new WebhookDispatcher(vertx, new WebhookOutbox(pool, UUID.randomUUID()), sender,
         new WebhookMetrics(registry), settings);
     dispatcher.start();

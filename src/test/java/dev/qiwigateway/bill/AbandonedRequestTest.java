@@ -3,7 +3,7 @@ package dev.qiwigateway.bill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.GatewayServices;
-import dev.qiwigateway.idempotency.Claim;
+import dev.qiwigateway.idempotency.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotencyKey;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.idempotency.RequestFingerprint;
@@ -45,7 +45,7 @@ class AbandonedRequestTest extends GatewayTestBase {
     String fingerprint = RequestFingerprint.of("POST", "/v1/bills", BODY);
     return services.idempotency().claim(key, fingerprint, Kind.ISSUE_BILL, bill.toStored(), bill.billId())
         .compose(claim -> {
-          assertThat(claim).isInstanceOf(Claim.Acquired.class);
+          assertThat(claim).isInstanceOf(IdempotencyRecord.Claim.Acquired.class);
           String payUrl = PayUrl.of(services.config().qiwi().payUrl(), services.config().qiwi().credentials().prvId(),
               bill);
           return services.bills().reserve(services.pool(), bill, "shop-1", payUrl, KEY);

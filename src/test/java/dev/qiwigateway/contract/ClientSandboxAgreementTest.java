@@ -11,7 +11,6 @@ import dev.qiwigateway.qiwi.QiwiClientSettings;
 import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.qiwi.QiwiDialect;
 import dev.qiwigateway.qiwi.QiwiException;
-import dev.qiwigateway.qiwi.QiwiRejection;
 import dev.qiwigateway.sandbox.SandboxSettings;
 import dev.qiwigateway.sandbox.SandboxVerticle;
 import dev.qiwigateway.testing.TestSecrets;
@@ -161,7 +160,7 @@ class ClientSandboxAgreementTest {
         return Future.failedFuture(new AssertionError("expected result code " + resultCode + ", got success"));
       }
       Throwable failure = ar.cause();
-      if (failure instanceof QiwiRejection rejection && rejection.resultCode() == resultCode
+      if (failure instanceof QiwiException.Rejection rejection && rejection.resultCode() == resultCode
           && !((QiwiException) failure).retryable()) {
         return Future.succeededFuture();
       }

@@ -15,7 +15,7 @@ class CanonicalJsonTest {
   @Test
   @DisplayName("a bill's members are written sorted by name at every depth, compactly")
   void sortedCompact() {
-    assertThat(CanonicalJson.encode(new JsonObject(BILL))).isEqualTo(
+    assertThat(RequestFingerprint.CanonicalJson.encode(new JsonObject(BILL))).isEqualTo(
         "{\"amount\":\"1499.00\",\"billId\":\"order-1842\",\"currency\":\"RUB\","
             + "\"extra\":{\"a\":1.5,\"z\":[3,{\"a\":null,\"b\":true}]}}");
   }

@@ -54,24 +54,24 @@ class IdempotencyStoreTest {
   @DisplayName("two replicas claiming one new key at once: exactly one may issue the bill, the rest see it in use, then its answer")
   void oneHolderAcrossReplicas(VertxTestContext ctx) {
     IdempotencyKey key = key("race-1");
-    List<Future<Claim>> claims = IntStream.range(0, 40)
+    List<Future<IdempotencyRecord.Claim>> claims = IntStream.range(0, 40)
         .mapToObj(i -> (i % 2 == 0 ? replicaA : replicaB).claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-" + i))
         .toList();
     Reply answer = Reply.json(201, new JsonObject().put("billId", "race"));
     Future.all(claims)
         .compose(all -> {
-          List<Claim> results = claims.stream().map(Future::result).toList();
-          List<Claim.Acquired> acquired = results.stream()
-              .filter(Claim.Acquired.class::isInstance).map(Claim.Acquired.class::cast).toList();
+          List<IdempotencyRecord.Claim> results = claims.stream().map(Future::result).toList();
+          List<IdempotencyRecord.Claim.Acquired> acquired = results.stream()
+              .filter(IdempotencyRecord.Claim.Acquired.class::isInstance).map(IdempotencyRecord.Claim.Acquired.class::cast).toList();
           ctx.verify(() -> {
             assertThat(acquired).hasSize(1);
-            assertThat(results).filteredOn(Claim.InUse.class::isInstance).hasSize(39);
+            assertThat(results).filteredOn(IdempotencyRecord.Claim.InUse.class::isInstance).hasSize(39);
           });
           return replicaA.complete(bed.pool(), acquired.get(0).record(), answer);
         })
         .compose(done -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-late"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
-          assertThat(claim).isEqualTo(new Claim.Replay(answer));
+          assertThat(claim).isEqualTo(new IdempotencyRecord.Claim.Replay(answer));
           ctx.completeNow();
         })));
   }
@@ -84,10 +84,10 @@ class IdempotencyStoreTest {
     Reply fresh = Reply.json(201, new JsonObject().put("billId", "bill-slow"));
     List<IdempotencyRecord> holders = new ArrayList<>();
     slow.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-slow")
-        .map(claim -> holders.add(((Claim.Acquired) claim).record()))
+        .map(claim -> holders.add(((IdempotencyRecord.Claim.Acquired) claim).record()))
         .compose(held -> bed.vertx.timer(SHORT_LEASE.toMillis() * 3))
         .compose(expired -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-other"))
-        .map(claim -> holders.add(((Claim.Acquired) claim).record()))
+        .map(claim -> holders.add(((IdempotencyRecord.Claim.Acquired) claim).record()))
         .compose(taken -> {
           ctx.verify(() -> {
             IdempotencyRecord successor = holders.get(1);
@@ -98,16 +98,16 @@ class IdempotencyStoreTest {
         })
         .compose(released -> replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-third"))
         .compose(third -> {
-          ctx.verify(() -> assertThat(third).isInstanceOf(Claim.InUse.class));
+          ctx.verify(() -> assertThat(third).isInstanceOf(IdempotencyRecord.Claim.InUse.class));
           return slow.complete(bed.pool(), holders.get(0), fresh).transform(Future::succeededFuture);
         })
         .compose(staleComplete -> {
-          ctx.verify(() -> assertThat(staleComplete.cause()).isInstanceOf(LeaseLostException.class));
+          ctx.verify(() -> assertThat(staleComplete.cause()).isInstanceOf(IdempotencyRecord.LeaseLost.class));
           return replicaB.complete(otherPool, holders.get(1), fresh);
         })
         .compose(completed -> replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-fourth"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
-          assertThat(claim).isEqualTo(new Claim.Replay(fresh));
+          assertThat(claim).isEqualTo(new IdempotencyRecord.Claim.Replay(fresh));
           ctx.completeNow();
         })));
   }
@@ -118,7 +118,7 @@ class IdempotencyStoreTest {
     IdempotencyKey key = key("tx-1");
     Reply answer = Reply.json(201, new JsonObject().put("billId", "bill-tx"));
     replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-tx")
-        .map(claim -> ((Claim.Acquired) claim).record())
+        .map(claim -> ((IdempotencyRecord.Claim.Acquired) claim).record())
         .compose(record -> bed.pool()
             .withTransaction(conn -> replicaA.complete(conn, record, answer)
                 .compose(stored -> Future.failedFuture(new IllegalStateException("bill insert failed"))))
@@ -128,12 +128,12 @@ class IdempotencyStoreTest {
               return replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-other");
             })
             .compose(retry -> {
-              ctx.verify(() -> assertThat(retry).isInstanceOf(Claim.InUse.class));
+              ctx.verify(() -> assertThat(retry).isInstanceOf(IdempotencyRecord.Claim.InUse.class));
               return bed.pool().withTransaction(conn -> replicaA.complete(conn, record, answer));
             }))
         .compose(committed -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-other"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
-          assertThat(claim).isEqualTo(new Claim.Replay(answer));
+          assertThat(claim).isEqualTo(new IdempotencyRecord.Claim.Replay(answer));
           ctx.completeNow();
         })));
   }
@@ -143,11 +143,11 @@ class IdempotencyStoreTest {
   void releasedKeyResumedAtOnce(VertxTestContext ctx) {
     IdempotencyKey key = key("released-1");
     replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-first")
-        .compose(claim -> replicaA.release(((Claim.Acquired) claim).record()))
+        .compose(claim -> replicaA.release(((IdempotencyRecord.Claim.Acquired) claim).record()))
         .compose(released -> replicaB.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-second"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
-          assertThat(claim).isInstanceOf(Claim.Acquired.class);
-          assertThat(((Claim.Acquired) claim).record().resourceId()).isEqualTo("bill-first");
+          assertThat(claim).isInstanceOf(IdempotencyRecord.Claim.Acquired.class);
+          assertThat(((IdempotencyRecord.Claim.Acquired) claim).record().resourceId()).isEqualTo("bill-first");
           ctx.completeNow();
         })));
   }
@@ -186,7 +186,7 @@ class IdempotencyStoreTest {
     replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-1")
         .compose(first -> replicaB.claim(key, otherFingerprint, Kind.ISSUE_BILL, request(), "bill-2"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {
-          assertThat(claim).isInstanceOf(Claim.Reused.class);
+          assertThat(claim).isInstanceOf(IdempotencyRecord.Claim.Reused.class);
           ctx.completeNow();
         })));
   }

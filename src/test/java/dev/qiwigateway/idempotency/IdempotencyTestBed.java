@@ -200,7 +200,7 @@ final class IdempotencyTestBed {
     JsonObject json = new JsonObject(body);
     return dying.claim(new IdempotencyKey(MERCHANT, key), RequestFingerprint.of("POST", "/v1/bills", json),
             Kind.ISSUE_BILL, new JsonObject().put("body", json), resourceId)
-        .map(claim -> ((Claim.Acquired) claim).record())
+        .map(claim -> ((IdempotencyRecord.Claim.Acquired) claim).record())
         .compose(record -> reserved ? FakeBillOperations.reserve(pool(), record).map(record)
             : Future.succeededFuture(record))
         .compose(record -> vertx.timer(shortLease.toMillis() * 3).map(record));

@@ -108,8 +108,8 @@ class QiwiClientAnswerTest {
     fake.answers(401, QiwiFixtures.AUTH_FAILED_ANSWER);
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiRejection.class);
-      QiwiRejection rejection = (QiwiRejection) failure;
+      assertThat(failure).isInstanceOf(QiwiException.Rejection.class);
+      QiwiException.Rejection rejection = (QiwiException.Rejection) failure;
       assertThat(rejection.resultCode()).isEqualTo(150);
       assertThat(rejection.needsOperator()).isTrue();
       assertThat(rejection.retryable()).isFalse();
@@ -124,8 +124,8 @@ class QiwiClientAnswerTest {
     fake.answersHtml(401, "<html>Unauthorized</html>");
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiRejection.class);
-      assertThat(((QiwiRejection) failure).resultCode()).isEqualTo(150);
+      assertThat(failure).isInstanceOf(QiwiException.Rejection.class);
+      assertThat(((QiwiException.Rejection) failure).resultCode()).isEqualTo(150);
     });
   }
 
@@ -137,8 +137,8 @@ class QiwiClientAnswerTest {
     fake.answers(200, QiwiFixtures.resultCodeAnswer(code));
 
     expectFailure(client.issueBill(QiwiFixtures.order1842("order-1842")), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiRejection.class);
-      QiwiRejection rejection = (QiwiRejection) failure;
+      assertThat(failure).isInstanceOf(QiwiException.Rejection.class);
+      QiwiException.Rejection rejection = (QiwiException.Rejection) failure;
       assertThat(rejection.resultCode()).isEqualTo(code);
       assertThat(rejection.needsOperator()).isEqualTo(needsOperator);
       assertThat(rejection.retryable()).isFalse();
@@ -154,8 +154,8 @@ class QiwiClientAnswerTest {
     fake.answers(200, QiwiFixtures.resultCodeAnswer(code));
 
     expectFailure(client.refund("BILL-1", "REF1", new BigDecimal("5.00")), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiRetryableResult.class);
-      assertThat(((QiwiRetryableResult) failure).resultCode()).isEqualTo(code);
+      assertThat(failure).isInstanceOf(QiwiException.RetryableResult.class);
+      assertThat(((QiwiException.RetryableResult) failure).resultCode()).isEqualTo(code);
       assertThat(failure.retryable()).isTrue();
       assertThat(failure.operation()).isEqualTo(QiwiOperation.REFUND);
     });
@@ -167,7 +167,7 @@ class QiwiClientAnswerTest {
     fake.answers(200, "{\"response\":{\"result_code\":\"210\"}}");
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure ->
-        assertThat(failure).isInstanceOfSatisfying(QiwiRejection.class, r -> assertThat(r.resultCode()).isEqualTo(210)));
+        assertThat(failure).isInstanceOfSatisfying(QiwiException.Rejection.class, r -> assertThat(r.resultCode()).isEqualTo(210)));
   }
 
   @Test
@@ -176,7 +176,7 @@ class QiwiClientAnswerTest {
     fake.answers(400, QiwiFixtures.resultCodeAnswer(13));
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure ->
-        assertThat(failure).isInstanceOfSatisfying(QiwiRetryableResult.class,
+        assertThat(failure).isInstanceOfSatisfying(QiwiException.RetryableResult.class,
             r -> assertThat(r.resultCode()).isEqualTo(13)));
   }
 
@@ -187,7 +187,7 @@ class QiwiClientAnswerTest {
     fake.answers(status, QiwiFixtures.BILL_ANSWER);
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiTransportFailure.class);
+      assertThat(failure).isInstanceOf(QiwiException.TransportFailure.class);
       assertThat(failure.retryable()).isTrue();
       assertThat(failure.getMessage()).isEqualTo("bill_status: HTTP " + status);
     });
@@ -201,7 +201,7 @@ class QiwiClientAnswerTest {
         new SimpleMeterRegistry(), 300);
 
     expectFailure(impatient.issueBill(QiwiFixtures.order1842("order-1842")), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiTransportFailure.class);
+      assertThat(failure).isInstanceOf(QiwiException.TransportFailure.class);
       assertThat(failure.retryable()).isTrue();
       assertThat(failure.getMessage()).isEqualTo("issue_bill: timeout after 300 ms");
     });
@@ -213,7 +213,7 @@ class QiwiClientAnswerTest {
     fake.dropsConnections();
 
     expectFailure(client.cancelBill("BILL-1"), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiTransportFailure.class);
+      assertThat(failure).isInstanceOf(QiwiException.TransportFailure.class);
       assertThat(failure.retryable()).isTrue();
       assertThat(failure.getMessage()).startsWith("cancel_bill: connection");
     });
@@ -230,7 +230,7 @@ class QiwiClientAnswerTest {
           QiwiClient closedQiwi = new QiwiClient(WebClient.create(vertx), settings,
               QiwiCallGuard.direct(), new SimpleMeterRegistry());
           expectFailure(closedQiwi.billStatus("BILL-1"), ctx, failure -> {
-            assertThat(failure).isInstanceOf(QiwiTransportFailure.class);
+            assertThat(failure).isInstanceOf(QiwiException.TransportFailure.class);
             assertThat(failure.retryable()).isTrue();
             // Usually "refused"; on a busy machine another process may take the freed port and reset instead.
             assertThat(failure.getMessage()).startsWith("bill_status: connection");
@@ -262,7 +262,7 @@ class QiwiClientAnswerTest {
     fake.answersHtml(200, body);
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure -> {
-      assertThat(failure).isInstanceOf(QiwiProtocolViolation.class);
+      assertThat(failure).isInstanceOf(QiwiException.ProtocolViolation.class);
       assertThat(failure.retryable()).isTrue();
       assertThat(failure.operation()).isEqualTo(QiwiOperation.BILL_STATUS);
     });
@@ -274,7 +274,7 @@ class QiwiClientAnswerTest {
     fake.answers(200, QiwiFixtures.REFUND_ANSWER.replace("processing", "pending"));
 
     expectFailure(client.refundStatus("BILL-1", "REF1"), ctx, failure ->
-        assertThat(failure).isInstanceOf(QiwiProtocolViolation.class).hasMessageContaining("status"));
+        assertThat(failure).isInstanceOf(QiwiException.ProtocolViolation.class).hasMessageContaining("status"));
   }
 
   @Test
@@ -283,7 +283,7 @@ class QiwiClientAnswerTest {
     fake.answersHtml(404, "<html>Not Found</html>");
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure ->
-        assertThat(failure).isInstanceOf(QiwiProtocolViolation.class).hasMessage("bill_status: HTTP 404 without a QIWI answer"));
+        assertThat(failure).isInstanceOf(QiwiException.ProtocolViolation.class).hasMessage("bill_status: HTTP 404 without a QIWI answer"));
   }
 
   @Test
@@ -292,6 +292,6 @@ class QiwiClientAnswerTest {
     fake.answersHtml(200, "<html>Authorization: Bearer " + SECRET_KEY + "</html>");
 
     expectFailure(client.billStatus("BILL-1"), ctx, failure ->
-        assertThat(failure).isInstanceOf(QiwiProtocolViolation.class));
+        assertThat(failure).isInstanceOf(QiwiException.ProtocolViolation.class));
   }
 }

@@ -116,7 +116,7 @@ class QiwiClientGuardTest {
 
     client(vertx, new TwiceGuard()).refund("BILL-1", "REF1", new BigDecimal("5"))
         .onComplete(ctx.failing(failure -> ctx.verify(() -> {
-          assertThat(failure).isInstanceOf(QiwiTransportFailure.class);
+          assertThat(failure).isInstanceOf(QiwiException.TransportFailure.class);
           assertThat(fake.received()).extracting(FakeQiwi.Received::path)
               .containsExactly("/api/v2/prv/2042/bills/BILL-1/refund/REF1", "/api/v2/prv/2042/bills/BILL-1/refund/REF1");
           assertThat(fake.received()).extracting(FakeQiwi.Received::body).containsExactly("amount=5.00", "amount=5.00");

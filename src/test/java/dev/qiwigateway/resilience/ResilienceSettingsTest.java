@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import dev.qiwigateway.qiwi.QiwiOperation;
-import dev.qiwigateway.qiwi.QiwiTransportFailure;
+import dev.qiwigateway.qiwi.QiwiException;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class ResilienceSettingsTest {
   @Test
   @DisplayName("an unavailable QIWI names operation, reason and last failure, and asks for at least a second")
   void unavailableDescribesItself() {
-    QiwiTransportFailure timeout = new QiwiTransportFailure(QiwiOperation.REFUND, "timeout after 5000 ms", null);
+    QiwiException.TransportFailure timeout = new QiwiException.TransportFailure(QiwiOperation.REFUND, "timeout after 5000 ms", null);
     QiwiUnavailable unavailable = new QiwiUnavailable(QiwiOperation.REFUND,
         QiwiUnavailable.Reason.RETRIES_EXHAUSTED, timeout, 2);
     assertThat(unavailable.getMessage()).isEqualTo(

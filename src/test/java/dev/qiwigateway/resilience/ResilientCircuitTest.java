@@ -9,7 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiOperation;
-import dev.qiwigateway.qiwi.QiwiTransportFailure;
+import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.resilience.QiwiUnavailable.Reason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -84,13 +84,13 @@ class ResilientCircuitTest {
         .compose(rule -> unavailable(qiwi.billStatus("order-7201")))
         .compose(first -> {
           assertThat(first.reason()).isEqualTo(Reason.RETRIES_EXHAUSTED);
-          assertThat(first.lastFailure()).containsInstanceOf(QiwiTransportFailure.class);
+          assertThat(first.lastFailure()).containsInstanceOf(QiwiException.TransportFailure.class);
           assertThat(guard.circuitState(QiwiOperation.BILL_STATUS)).isEqualTo(State.CLOSED);
           return unavailable(qiwi.billStatus("order-7201"));
         })
         .map(second -> {
           assertThat(second.reason()).as("the retry after the fourth failure").isEqualTo(Reason.CIRCUIT_OPEN);
-          assertThat(second.lastFailure()).containsInstanceOf(QiwiTransportFailure.class);
+          assertThat(second.lastFailure()).containsInstanceOf(QiwiException.TransportFailure.class);
           assertThat(guard.circuitState(QiwiOperation.BILL_STATUS)).isEqualTo(State.OPEN);
           return second;
         });
@@ -162,7 +162,7 @@ class ResilientCircuitTest {
         .compose(first -> {
           ctx.verify(() -> {
             assertThat(first.reason()).isEqualTo(Reason.RETRIES_EXHAUSTED);
-            assertThat(first.lastFailure()).containsInstanceOf(QiwiTransportFailure.class);
+            assertThat(first.lastFailure()).containsInstanceOf(QiwiException.TransportFailure.class);
             assertThat(first.getMessage()).contains("bill_status", "all attempts failed");
           });
           return unavailable(qiwi.billStatus("order-7204"));

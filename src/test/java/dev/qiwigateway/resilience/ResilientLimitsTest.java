@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiOperation;
-import dev.qiwigateway.qiwi.QiwiRejection;
+import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.resilience.QiwiUnavailable.Reason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -58,7 +58,7 @@ class ResilientLimitsTest {
       if (result.cause() instanceof QiwiUnavailable unavailable) {
         return Future.succeededFuture(unavailable.reason().name());
       }
-      if (result.cause() instanceof QiwiRejection) {
+      if (result.cause() instanceof QiwiException.Rejection) {
         return Future.succeededFuture("rejected");
       }
       return Future.failedFuture(result.cause());

@@ -7,7 +7,7 @@ import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.qiwi.QiwiOperation;
-import dev.qiwigateway.qiwi.QiwiRejection;
+import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.testing.TestSecrets;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -104,7 +104,7 @@ class ResilientRetryTest {
     qiwi.issueBill(SandboxQiwi.order("order-7002", "100.00"))
         .compose(first -> qiwi.issueBill(SandboxQiwi.order("order-7002", "100.01")))
         .onComplete(ctx.failing(refused -> ctx.verify(() -> {
-          assertThat(refused).isInstanceOfSatisfying(QiwiRejection.class,
+          assertThat(refused).isInstanceOfSatisfying(QiwiException.Rejection.class,
               rejection -> assertThat(rejection.resultCode()).isEqualTo(215));
           sandbox.requests("issue").onComplete(ctx.succeeding(requests -> ctx.verify(() -> {
             assertThat(requests).as("issue requests: the first bill and one refused repeat").isEqualTo(2);
@@ -128,7 +128,7 @@ class ResilientRetryTest {
             throw new AssertionError("wrong credentials were accepted");
           })
           .recover(failure -> {
-            if (failure instanceof QiwiRejection rejection && rejection.resultCode() == 150) {
+            if (failure instanceof QiwiException.Rejection rejection && rejection.resultCode() == 150) {
               refused.incrementAndGet();
               return Future.succeededFuture();
             }

@@ -182,7 +182,7 @@ class WebhookOutboxTest {
             })
             .compose(committed -> first.lease(10, LEASE))
             .map(leased -> {
-              ctx.verify(() -> assertThat(leased).extracting(OutboxEvent::billId).containsExactlyInAnyOrder("c", "d"));
+              ctx.verify(() -> assertThat(leased).extracting(WebhookOutbox.Event::billId).containsExactlyInAnyOrder("c", "d"));
               return leased;
             }))
         .eventually(conn::close)))
@@ -211,11 +211,11 @@ class WebhookOutboxTest {
     return event.getString("id");
   }
 
-  private static List<String> ids(List<OutboxEvent> events) {
-    return events.stream().map(OutboxEvent::id).toList();
+  private static List<String> ids(List<WebhookOutbox.Event> events) {
+    return events.stream().map(WebhookOutbox.Event::id).toList();
   }
 
-  private static OutboxEvent event(List<OutboxEvent> events, String id) {
+  private static WebhookOutbox.Event event(List<WebhookOutbox.Event> events, String id) {
     return events.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
   }
 }

@@ -20,21 +20,21 @@ class WebhookPartsTest {
   @DisplayName("the signature matches the Standard Webhooks specification's published test vector")
   void standardWebhooksVector() {
     byte[] key = Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-    String signature = new WebhookSignature(key)
+    String signature = new WebhookSender.Signature(key)
         .sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8));
     assertThat(signature).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-    assertThat(new WebhookSignature(key).toString()).doesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    assertThat(new WebhookSender.Signature(key).toString()).doesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
   }
 
   @Test
   @DisplayName("credentials in the webhook URL become a Basic header and leave the request URL")
   void credentialsInUrl() {
-    WebhookEndpoint endpoint = WebhookEndpoint.of("https://hook%40user:p%3Ass@shop.example:8443/hooks?x=1");
+    WebhookSender.Endpoint endpoint = WebhookSender.Endpoint.of("https://hook%40user:p%3Ass@shop.example:8443/hooks?x=1");
     assertThat(endpoint.url()).isEqualTo("https://shop.example:8443/hooks?x=1");
     assertThat(endpoint.authorization()).isEqualTo("Basic "
         + Base64.getEncoder().encodeToString("hook@user:p:ss".getBytes(StandardCharsets.UTF_8)));
     assertThat(endpoint.toString()).doesNotContain("p%3Ass", "p:ss", endpoint.authorization());
-    assertThat(WebhookEndpoint.of("http://127.0.0.1:9/h").authorization()).isNull();
+    assertThat(WebhookSender.Endpoint.of("http://127.0.0.1:9/h").authorization()).isNull();
   }
 
   @Test
