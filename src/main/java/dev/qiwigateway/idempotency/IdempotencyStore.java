@@ -1,5 +1,6 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.idempotency.IdempotencyRecord.Claim;
 import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import io.vertx.core.Future;
@@ -100,14 +101,14 @@ public final class IdempotencyStore {
    * Claims {@code key} for the request with {@code fingerprint}. A new key is stored with
    * {@code proposedResourceId}; a taken-over key keeps the resource id it was first stored with.
    */
-  public Future<IdempotencyRecord.Claim> claim(IdempotencyKey key, String fingerprint, Kind operation, JsonObject request,
+  public Future<Claim> claim(IdempotencyKey key, String fingerprint, Kind operation, JsonObject request,
       String proposedResourceId) {
     Tuple params = Tuple.of(key.merchantId(), key.value(), fingerprint, operation.storedName(), request,
         proposedResourceId, lease.toMillis());
     return claim(key, fingerprint, params, CLAIM_ATTEMPTS);
   }
 
-  private Future<IdempotencyRecord.Claim> claim(IdempotencyKey key, String fingerprint, Tuple params, int attemptsLeft) {
+  private Future<Claim> claim(IdempotencyKey key, String fingerprint, Tuple params, int attemptsLeft) {
     return pool.preparedQuery(CLAIM).execute(params)
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(Optional.of(acquired(rows.iterator().next())))
             : classify(key, fingerprint))
@@ -120,28 +121,28 @@ public final class IdempotencyStore {
         });
   }
 
-  private IdempotencyRecord.Claim acquired(Row row) {
+  private Claim acquired(Row row) {
     IdempotencyRecord record = record(row, Kind.fromStored(row.getString("operation")).orElseThrow());
     if (!row.getBoolean("inserted")) {
       LOG.atInfo().addKeyValue("merchantId", record.merchantId()).addKeyValue("idempotencyKey", record.key())
           .log("resumed an idempotent request whose lease had ended");
     }
-    return new IdempotencyRecord.Claim.Acquired(record);
+    return new Claim.Acquired(record);
   }
 
   /** Empty: the key vanished or its lease just expired between the statements, so the claim runs again. */
-  private Future<Optional<IdempotencyRecord.Claim>> classify(IdempotencyKey key, String fingerprint) {
+  private Future<Optional<Claim>> classify(IdempotencyKey key, String fingerprint) {
     return find(key).map(found -> {
       if (found == null) {
         return Optional.empty();
       }
       if (!found.getString("fingerprint").equals(fingerprint)) {
-        return Optional.of(new IdempotencyRecord.Claim.Reused());
+        return Optional.of(new Claim.Reused());
       }
       if ("completed".equals(found.getString("state"))) {
-        return Optional.of(new IdempotencyRecord.Claim.Replay(storedReply(found)));
+        return Optional.of(new Claim.Replay(storedReply(found)));
       }
-      return found.getBoolean("lease_expired") ? Optional.empty() : Optional.of(new IdempotencyRecord.Claim.InUse());
+      return found.getBoolean("lease_expired") ? Optional.empty() : Optional.of(new Claim.InUse());
     });
   }
 

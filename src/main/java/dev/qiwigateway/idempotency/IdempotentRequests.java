@@ -1,5 +1,6 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.idempotency.IdempotencyRecord.Claim;
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
@@ -47,14 +48,14 @@ public final class IdempotentRequests {
     return store.claim(key, fingerprint, operation, request, proposedResourceId).compose(this::answer);
   }
 
-  private Future<Reply> answer(IdempotencyRecord.Claim claim) {
-    if (claim instanceof IdempotencyRecord.Claim.Acquired acquired) {
+  private Future<Reply> answer(Claim claim) {
+    if (claim instanceof Claim.Acquired acquired) {
       return runner.run(acquired.record());
     }
-    if (claim instanceof IdempotencyRecord.Claim.Replay replay) {
+    if (claim instanceof Claim.Replay replay) {
       return Future.succeededFuture(OperationRunner.replayed(replay.response()));
     }
-    return Future.failedFuture(claim instanceof IdempotencyRecord.Claim.InUse ? OperationRunner.IN_USE : REUSED);
+    return Future.failedFuture(claim instanceof Claim.InUse ? OperationRunner.IN_USE : REUSED);
   }
 
   private static JsonObject bodyOf(RoutingContext ctx) {

@@ -17,7 +17,7 @@ public interface QiwiCallGuard {
     return Direct.INSTANCE;
   }
 
-  /** {@link QiwiCallGuard#direct()}: a class rather than a lambda, because a lambda cannot implement a generic method. */
+  /** {@link QiwiCallGuard#direct()}: a class, because a lambda cannot implement a generic method. */
   final class Direct implements QiwiCallGuard {
 
     static final Direct INSTANCE = new Direct();

@@ -64,7 +64,8 @@ final class QiwiResponseParser {
     }
     Object value = response.getValue(part);
     if (!(value instanceof JsonObject found)) {
-      throw new QiwiException.ProtocolViolation(operation, "result_code 0 without a " + part + " (HTTP " + httpStatus + ")");
+      throw new QiwiException.ProtocolViolation(operation,
+          "result_code 0 without a " + part + " (HTTP " + httpStatus + ")");
     }
     return found;
   }
