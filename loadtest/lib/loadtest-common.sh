@@ -157,7 +157,7 @@ lt_start_gateway() {
     || { tail -n 30 "$LT_RUN_DIR/gateway.log" >&2; lt_die "the gateway did not become ready"; }
 }
 
-# lt_pgbench: the baseline of design.md §3, one INSERT of a notification-like row and its commit per
+# lt_pgbench: the baseline of docs/architecture.md#performance-design, one INSERT of a notification-like row and its commit per
 # transaction, into a table shaped exactly like notification_inbox (its indexes included), from as
 # many clients as the gateway has pool connections. Sets LT_PGBENCH_TPS, _P50_MS, _P99_MS.
 lt_pgbench() {

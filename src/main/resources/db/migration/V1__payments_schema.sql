@@ -1,4 +1,4 @@
--- The gateway's whole shared state (design.md §2). Constraints make illegal states unrepresentable:
+-- The gateway's whole shared state (docs/architecture.md#state-in-postgresql). Constraints make illegal states unrepresentable:
 -- a status outside QIWI's vocabulary, a negative or sub-kopeck amount, a second bill with one QIWI
 -- bill_id, or a completed idempotency record without its stored answer cannot be written at all.
 

@@ -10,7 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
-/** A bill as stored, and its resource form in the merchant API (gateway-api.md §3). */
+/** A bill as stored, and its resource form in the merchant API (docs/api.md#bills). */
 public record Bill(
     String billId,
     String merchantId,

@@ -20,7 +20,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The merchant API's bill routes (gateway-api.md §3). Handlers only read and validate the request;
+ * The merchant API's bill routes (docs/api.md#bills). Handlers only read and validate the request;
  * POSTs then run through {@link IdempotentRequests}, GETs through {@link BillQueries}.
  */
 public final class BillRoutes {

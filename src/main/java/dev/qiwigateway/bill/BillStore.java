@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Bills in PostgreSQL. Every status change goes through {@link #applyStatus}, the single
- * compare-and-set arbiter of design.md §1: only a {@code waiting} bill changes, and the event is
+ * compare-and-set arbiter of docs/architecture.md#the-arbiter: only a {@code waiting} bill changes, and the event is
  * written in the same transaction only when it did.
  */
 public final class BillStore {

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * POST /v1/bills/{billId}/cancel: ask QIWI to reject a waiting bill. Whatever QIWI answers, the bill's
  * status is then settled through the arbiter; after a refusal QIWI's GET tells the truth
- * (qiwi-protocol.md §5), so a bill paid in the meantime is recorded paid and the cancel refused. The
+ * (docs/qiwi.md#idempotency-at-qiwi), so a bill paid in the meantime is recorded paid and the cancel refused. The
  * bill's status is also where a resumption starts: a bill already final needs no call to QIWI.
  */
 public final class CancelBill implements IdempotentOperation {

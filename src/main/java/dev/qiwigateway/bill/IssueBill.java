@@ -68,7 +68,7 @@ public final class IssueBill implements IdempotentOperation {
         .recover(ProviderProblems::unknownOutcome));
   }
 
-  /** 215: QIWI has a bill with this id; it is ours when amount, currency and wallet match (qiwi-protocol.md §5). */
+  /** 215: QIWI has a bill with this id; it is ours when amount, currency and wallet match (docs/qiwi.md#idempotency-at-qiwi). */
   private Future<Phase> reconcileExisting(NewBill bill, QiwiException.Rejection rejection) {
     return qiwi.billStatus(bill.billId()).map(existing -> matches(existing, bill)
         ? recordIssued(bill.billId(), existing.status())

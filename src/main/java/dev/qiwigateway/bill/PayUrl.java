@@ -3,7 +3,7 @@ package dev.qiwigateway.bill;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** The checkout redirect to QIWI's payment form (qiwi-protocol.md §6). */
+/** The checkout redirect to QIWI's payment form (docs/qiwi.md#payment-form). */
 final class PayUrl {
 
   private PayUrl() {

@@ -6,7 +6,7 @@ import dev.qiwigateway.resilience.QiwiUnavailable;
 import io.vertx.core.Future;
 
 /**
- * How a failed call to QIWI reads to the merchant (gateway-api.md §4): a final QIWI refusal is 422
+ * How a failed call to QIWI reads to the merchant (docs/api.md#idempotency): a final QIWI refusal is 422
  * provider_rejected (stored and replayed); a call whose outcome is unknown is 503 provider_unavailable
  * with Retry-After (never stored, the retry resumes the same operation). Applied by the operations
  * where they call QIWI, so the generic error mapper never needs to know QIWI's failures.

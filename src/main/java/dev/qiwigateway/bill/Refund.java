@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** A refund as stored, and its resource form (gateway-api.md §3). */
+/** A refund as stored, and its resource form (docs/api.md#bills). */
 public record Refund(
     String billId,
     String refundId,

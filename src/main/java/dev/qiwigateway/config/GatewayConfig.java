@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The gateway's whole configuration, typed and validated once at start-up (gateway-api.md §8).
+ * The gateway's whole configuration, typed and validated once at start-up (docs/api.md#configuration).
  * Built from flat settings whose names are the environment variables; {@link #describe()} is the
  * only printable form and it never contains a secret.
  */
@@ -30,7 +30,7 @@ public record GatewayConfig(
     String logFormat,
     PollerSettings poller) {
 
-  /** QIWI refuses lifetimes further ahead than this (qiwi-protocol.md §2). */
+  /** QIWI refuses lifetimes further ahead than this (docs/qiwi.md#issue-bill-fields). */
   public static final Duration QIWI_LIFETIME_LIMIT = Duration.ofDays(45);
 
   /** Every start-up setting; values may come from conf/application.yaml or the environment. */

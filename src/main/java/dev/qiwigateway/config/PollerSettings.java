@@ -3,7 +3,7 @@ package dev.qiwigateway.config;
 import java.time.Duration;
 
 /**
- * The status poller (design.md §1, §5): the safety net that brings bills in {@code waiting} and refunds
+ * The status poller (docs/architecture.md#the-status-poller): the safety net that brings bills in {@code waiting} and refunds
  * in {@code processing} to their final status when no notification arrives. Settings, all in
  * milliseconds:
  * <pre>

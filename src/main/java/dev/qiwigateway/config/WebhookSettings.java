@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Outgoing events (gateway-api.md §5). The secret follows Standard Webhooks: {@code whsec_<base64>}
+ * Outgoing events (docs/api.md#events). The secret follows Standard Webhooks: {@code whsec_<base64>}
  * of at least 24 random bytes; the HMAC key is the decoded part. Never printed.
  *
  * <p>Delivery: an attempt that gets no 2xx within {@code timeout} is retried after a random wait of up

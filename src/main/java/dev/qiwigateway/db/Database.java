@@ -7,7 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** The one reactive pool of an instance: small (design.md §3), prepared statements cached. */
+/** The one reactive pool of an instance: small (docs/architecture.md#performance-design), prepared statements cached. */
 public final class Database {
 
   public static final String POOL_NAME = "gateway-db";

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Amounts as the merchant API writes them (gateway-api.md §1): a decimal string with exactly the
+ * Amounts as the merchant API writes them (docs/api.md#conventions): a decimal string with exactly the
  * currency's minor digits (two for RUB, USD, EUR), positive, at most 6 integer digits, no exponent.
  */
 public final class Money {

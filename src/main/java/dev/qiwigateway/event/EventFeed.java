@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The pull side of the outbox (gateway-api.md §5), merchant-scoped. Events come in commit order:
+ * The pull side of the outbox (docs/api.md#events), merchant-scoped. Events come in commit order:
  * by writing transaction, then sequence, and only from transactions older than every one still
  * running ({@code pg_snapshot_xmin}). An event whose transaction commits late therefore appears
  * after, never before, a cursor a reader already holds: paging with {@code after} skips nothing.

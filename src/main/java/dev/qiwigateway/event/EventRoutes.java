@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The merchant API's event routes (gateway-api.md §5): the feed and redelivery. */
+/** The merchant API's event routes (docs/api.md#events): the feed and redelivery. */
 public final class EventRoutes {
 
   static final int DEFAULT_LIMIT = 100;

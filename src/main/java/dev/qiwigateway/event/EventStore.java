@@ -12,7 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * The transactional outbox (gateway-api.md §5): an event is written by the same transaction that
+ * The transactional outbox (docs/api.md#events): an event is written by the same transaction that
  * records the status it announces, so there is never a status without its event or an event without
  * its status.
  */

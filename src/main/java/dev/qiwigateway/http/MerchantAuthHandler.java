@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 /**
  * Bearer-token authentication of the merchant API, run before idempotency and validation so that
- * an unauthenticated caller learns nothing else (gateway-api.md §2).
+ * an unauthenticated caller learns nothing else (docs/api.md#authentication).
  */
 public final class MerchantAuthHandler implements Handler<RoutingContext> {
 

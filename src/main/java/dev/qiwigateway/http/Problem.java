@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * An RFC 9457 problem as the contract spells it (gateway-api.md §1): {@code code} is the stable
+ * An RFC 9457 problem as the contract spells it (docs/api.md#errors): {@code code} is the stable
  * machine-readable part, {@code detail} is for people. Thrown by handlers and rendered by {@link Problems}.
  */
 public final class Problem extends RuntimeException {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A merchant's Idempotency-Key (gateway-api.md §4). Keys are scoped to the merchant: two merchants
+ * A merchant's Idempotency-Key (docs/api.md#idempotency). Keys are scoped to the merchant: two merchants
  * may use the same value without ever seeing each other's answers.
  */
 public record IdempotencyKey(String merchantId, String value) {

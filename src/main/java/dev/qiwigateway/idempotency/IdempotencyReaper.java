@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Purges idempotency keys once their retention has passed, in bounded batches so that no statement
  * holds many row locks or runs long. The retention is at least 48 hours: longer than QIWI's 24-hour
- * notification window, so a retry never outlives its key (gateway-api.md §4).
+ * notification window, so a retry never outlives its key (docs/api.md#idempotency).
  */
 public final class IdempotencyReaper {
 

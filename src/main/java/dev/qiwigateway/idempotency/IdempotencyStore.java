@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Idempotency keys in PostgreSQL, the only state replicas share (design.md §2, §5). A key is claimed
+ * Idempotency keys in PostgreSQL, the only state replicas share (docs/architecture.md#leases). A key is claimed
  * with a lease; whoever holds the lease runs the operation; a lease that expires (its holder died) is
  * taken over by the next request with that key or by the completer, with the stored resource id.
  * Leases are measured on the database's clock only ({@code now()}), so replicas with skewed clocks

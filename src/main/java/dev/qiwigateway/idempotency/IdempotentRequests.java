@@ -12,7 +12,7 @@ import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The HTTP side of idempotency (gateway-api.md §4): route handlers of the merchant POSTs validate the
+ * The HTTP side of idempotency (docs/api.md#idempotency): route handlers of the merchant POSTs validate the
  * request, then hand it here. The key is claimed and the answer is the operation's fresh one (run by
  * the {@link OperationRunner} under the key's lease), the stored one replayed byte for byte, or a
  * refusal as in use / reused.

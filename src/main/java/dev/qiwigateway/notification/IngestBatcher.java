@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The micro-batcher of design.md §3: notifications validated on one event loop are gathered for at
+ * The micro-batcher of docs/architecture.md#performance-design: notifications validated on one event loop are gathered for at
  * most {@code window} or {@code maxRows}, then written in one transaction; each caller's future
  * completes with its own verdict once that transaction has committed. If the batch transaction
  * fails, its rows are retried one transaction each, so one bad row fails only itself.

@@ -8,7 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The answers of the notification endpoint (gateway-api.md §6, qiwi-protocol.md §4): an HTTP status
+ * The answers of the notification endpoint (docs/api.md#qiwi-notifications, docs/qiwi.md#notifications): an HTTP status
  * and the protocol's result code. Anything but {@link #ACCEPTED} makes QIWI deliver again later.
  */
 public enum NotificationAnswer {

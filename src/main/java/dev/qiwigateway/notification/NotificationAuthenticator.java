@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides whether a notification comes from QIWI (qiwi-protocol.md §4): the optional source
+ * Decides whether a notification comes from QIWI (docs/qiwi.md#notifications): the optional source
  * allow-list first, then the dialect's credential, compared in constant time. The source is the TCP
  * peer; forwarding headers are not trusted, as anyone can write them.
  *

@@ -7,7 +7,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Notification meters (gateway-api.md §7). Registered eagerly so that a dashboard shows zeros, not
+ * Notification meters (docs/api.md#management-port). Registered eagerly so that a dashboard shows zeros, not
  * gaps; every API verticle instance gets the same meters back from the registry.
  */
 final class NotificationMetrics {

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * QIWI's side of the public server: {@code POST QIWI_NOTIFY_PATH} (gateway-api.md §6). A request is
+ * QIWI's side of the public server: {@code POST QIWI_NOTIFY_PATH} (docs/api.md#qiwi-notifications). A request is
  * read, authenticated and validated here, on its event loop; only then does it join the ingest batch,
  * and it is answered when that batch has committed. One instance per API verticle, so the batcher
  * gathers the notifications of one event loop.

@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * The status poller of one replica (design.md §1, §5): bills QIWI still calls waiting and refunds it
+ * The status poller of one replica (docs/architecture.md#the-status-poller): bills QIWI still calls waiting and refunds it
  * still calls processing are checked on a back-off schedule, so that they reach their final status
  * even when no notification arrives. Deploy one instance per replica; replicas share the work through
  * leases in PostgreSQL and never check the same bill at once.

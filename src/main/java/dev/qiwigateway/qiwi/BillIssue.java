@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What the gateway asks QIWI to issue (qiwi-protocol.md §2, issue-bill fields). Validated on
+ * What the gateway asks QIWI to issue (docs/qiwi.md#issue-bill-fields). Validated on
  * construction so that a request QIWI would refuse with 5/341 never leaves the gateway.
  *
  * @param paySource    {@code qw} or {@code mobile}; null lets QIWI use its default ({@code qw})

@@ -13,7 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signatures of QIWI notifications (qiwi-protocol.md §4). The sandbox signs with these functions and
+ * Signatures of QIWI notifications (docs/qiwi.md#notifications). The sandbox signs with these functions and
  * the gateway verifies with them, so both sides share one definition of the signed string.
  */
 public final class NotificationSignature {

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The QIWI bill API in either dialect (qiwi-protocol.md §2–§3). Arguments are validated before any
+ * The QIWI bill API in either dialect (docs/qiwi.md#operations, docs/qiwi.md#responses-and-result-codes). Arguments are validated before any
  * I/O (an invalid one throws {@link IllegalArgumentException}); every HTTP attempt goes through the
  * {@link QiwiCallGuard} and fails with a {@link QiwiException} when it yields no usable answer.
  */

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * A shop's QIWI credentials (qiwi-protocol.md §1). {@link #toString()} never shows a secret, so the
+ * A shop's QIWI credentials (docs/qiwi.md#credentials). {@link #toString()} never shows a secret, so the
  * record can travel through logs and printed configuration safely.
  *
  * @param notifyPassword pull-v2 notification password; null when the dialect does not need one

@@ -2,7 +2,7 @@ package dev.qiwigateway.qiwi;
 
 import java.util.Arrays;
 
-/** The two generations of the QIWI bill API that the gateway speaks (qiwi-protocol.md, introduction). */
+/** The two generations of the QIWI bill API that the gateway speaks (docs/qiwi.md#dialects). */
 public enum QiwiDialect {
   REST_V3("rest-v3"),
   PULL_V2("pull-v2");

@@ -2,7 +2,7 @@ package dev.qiwigateway.qiwi;
 
 import java.util.regex.Pattern;
 
-/** Identifier and field formats QIWI enforces (qiwi-protocol.md §2); the strictest published limits. */
+/** Identifier and field formats QIWI enforces (docs/qiwi.md#operations); the strictest published limits. */
 public final class QiwiIds {
 
   public static final Pattern BILL_ID = Pattern.compile("[A-Za-z0-9._-]{1,30}");

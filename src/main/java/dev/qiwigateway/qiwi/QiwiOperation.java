@@ -1,6 +1,6 @@
 package dev.qiwigateway.qiwi;
 
-/** The five calls the gateway makes to QIWI (qiwi-protocol.md §2); each is idempotent by its ids. */
+/** The five calls the gateway makes to QIWI (docs/qiwi.md#operations); each is idempotent by its ids. */
 public enum QiwiOperation {
   ISSUE_BILL("issue_bill"),
   BILL_STATUS("bill_status"),

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a QIWI HTTP answer into a bill or refund, or into the {@link QiwiException} that explains why
- * it is not one (qiwi-protocol.md §3). The one place where HTTP status and result code are mapped.
+ * it is not one (docs/qiwi.md#responses-and-result-codes). The one place where HTTP status and result code are mapped.
  * Tolerant where QIWI varies (numbers sent as strings, extra fields), strict where money is at stake
  * (amount, status, the id answered for).
  */

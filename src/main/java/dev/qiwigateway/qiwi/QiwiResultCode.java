@@ -5,7 +5,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** QIWI's result codes as data (qiwi-protocol.md §3): which may be retried and which need an operator. */
+/** QIWI's result codes as data (docs/qiwi.md#responses-and-result-codes): which may be retried and which need an operator. */
 public enum QiwiResultCode {
   SUCCESS(0, "success", Retry.NO, false),
   BAD_REQUEST(5, "bad request parameters", Retry.NO, false),

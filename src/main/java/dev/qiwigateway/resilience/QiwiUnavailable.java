@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * QIWI could not be asked, or did not give a usable answer after every attempt the guard allows: the
- * outcome of the operation is unknown (gateway-api.md §4, 503 {@code provider_unavailable}). Repeating
+ * outcome of the operation is unknown (docs/api.md#idempotency, 503 {@code provider_unavailable}). Repeating
  * the same operation with the same ids later is safe. Like {@link QiwiException} it carries no stack
  * trace and no secret: its message names the operation, the reason and the last attempt's failure.
  */

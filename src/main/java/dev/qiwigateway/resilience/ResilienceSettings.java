@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How hard the gateway protects itself and QIWI around every QIWI call (design.md §4). The per-attempt
+ * How hard the gateway protects itself and QIWI around every QIWI call (docs/architecture.md#resilience-around-qiwi). The per-attempt
  * timeout is the client's ({@code QIWI_TIMEOUT_MS}); everything else is here.
  *
  * @param breakerOpenWait          how long an open circuit refuses calls ({@code QIWI_BREAKER_OPEN_MS})

@@ -25,7 +25,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The production {@link QiwiCallGuard} of one QIWI account (design.md §4): a circuit breaker per
+ * The production {@link QiwiCallGuard} of one QIWI account (docs/architecture.md#resilience-around-qiwi): a circuit breaker per
  * operation, and one retry policy, retry budget, rate limiter and bulkhead shared by every caller of
  * the account (API verticles, poller, refreshes) on whatever event loop they run. Only the
  * non-blocking Resilience4j APIs are used and every wait is a Vert.x timer on the caller's context,

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rounds of leased work, the way replicas share background work through PostgreSQL (design.md §5): claim
+ * Rounds of leased work, the way replicas share background work through PostgreSQL (docs/architecture.md#leases): claim
  * a batch of due items (the feature's store leases them with {@code FOR UPDATE SKIP LOCKED}, so no two
  * replicas claim one item), handle them with bounded concurrency, and give back at the end of the round
  * what was claimed but not handled, so that another replica may take it now rather than when the lease

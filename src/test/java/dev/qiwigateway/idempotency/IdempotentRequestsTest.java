@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** gateway-api.md §4 row by row, through real HTTP and a real PostgreSQL. */
+/** docs/api.md#idempotency row by row, through real HTTP and a real PostgreSQL. */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdempotentRequestsTest {

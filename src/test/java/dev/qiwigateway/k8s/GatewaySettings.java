@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 record GatewaySettings(Set<String> names, Map<String, String> defaults) {
 
-  /** Settings that carry credentials (gateway-api.md §8): they belong in a Secret, never a ConfigMap. */
+  /** Settings that carry credentials (docs/api.md#configuration): they belong in a Secret, never a ConfigMap. */
   static final Set<String> SECRET_SETTINGS = Set.of(
       "PG_URL", "QIWI_API_SECRET", "QIWI_SECRET_KEY", "QIWI_NOTIFY_PASSWORD", "API_TOKENS", "WEBHOOK_SECRET");
 

@@ -57,7 +57,7 @@ import java.util.stream.Stream;
  */
 final class ManifestRules {
 
-  /** QIWI sends notifications only from these ranges (qiwi-protocol.md §4). */
+  /** QIWI sends notifications only from these ranges (docs/qiwi.md#notifications). */
   static final List<Cidr> QIWI_NOTIFICATION_RANGES = List.of(Cidr.parse("91.232.230.0/23"), Cidr.parse("79.142.16.0/20"));
   static final String SOURCE_RANGE_ANNOTATION = "nginx.ingress.kubernetes.io/whitelist-source-range";
   /** Main's shutdown hook waits this long beyond DRAIN_TIMEOUT_MS before giving up (Main.shutDown). */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gateway configured with the document's own credentials (qiwi-protocol.md §1) accepts the
+ * A gateway configured with the document's own credentials (docs/qiwi.md#credentials) accepts the
  * documented rest-v3 notifications byte for byte, with the documented signatures.
  */
 @DisplayName("The documented rest-v3 notifications, sent verbatim with their documented signatures, are accepted")

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("rest-v3 notifications move a bill once, through the arbiter, and are acknowledged only when committed")
 class RestV3NotificationTest extends NotificationTestBase {
 
-  /** The documented bodies (qiwi-protocol.md §4), naming the harness's shop instead of the document's 2042. */
+  /** The documented bodies (docs/qiwi.md#notifications), naming the harness's shop instead of the document's 2042. */
   private static final String PAID_VECTOR = "prv_id=" + TestSecrets.PRV_ID + "&bill_id=BILL-1&status=paid&error=0"
       + "&amount=1.00&phone=tel%3A%2B79031811737&payment_date=2017-03-01T19%3A00%3A00&currency=RUB&comment=test&version=1";
   private static final String REJECTED_VECTOR = "prv_id=" + TestSecrets.PRV_ID + "&bill_id=order-1842&status=rejected"

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 class MerchantApiConformanceTest extends GatewayTestBase {
 
-  /** Implemented operations; the events feed (gateway-api.md §5) is documented but comes later. */
+  /** Implemented operations; the events feed (docs/api.md#events) is documented but comes later. */
   private static final Set<String> IMPLEMENTED = Set.of("issueBill", "getBill", "cancelBill", "refundBill",
       "listRefunds", "getRefund");
 

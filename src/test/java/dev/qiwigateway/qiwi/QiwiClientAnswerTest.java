@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** How the client reads QIWI's answers, refusals and silences (qiwi-protocol.md §3) over real HTTP. */
+/** How the client reads QIWI's answers, refusals and silences (docs/qiwi.md#responses-and-result-codes) over real HTTP. */
 @ExtendWith(VertxExtension.class)
 class QiwiClientAnswerTest {
 

@@ -6,7 +6,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** The shop of qiwi-protocol.md's vectors and the documented answers, shared by the client tests. */
+/** The shop of the vectors in docs/qiwi.md#test-vectors and the documented answers, shared by the client tests. */
 final class QiwiFixtures {
 
   static final String PRV_ID = "2042";

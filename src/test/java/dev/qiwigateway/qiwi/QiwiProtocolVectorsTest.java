@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Every test vector printed in qiwi-protocol.md, checked against the primitives that implement it. */
+/** Every test vector printed in docs/qiwi.md#test-vectors, checked against the primitives that implement it. */
 class QiwiProtocolVectorsTest {
 
   private static final String REST_V3_EXAMPLE = "prv_id=2042&bill_id=BILL-1&status=paid&error=0&amount=1.00"

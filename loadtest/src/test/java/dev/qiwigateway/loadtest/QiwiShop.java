@@ -14,7 +14,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The shop's QIWI credentials as the load tests play QIWI with them (qiwi-protocol.md §1, §4), written
+ * The shop's QIWI credentials as the load tests play QIWI with them (docs/qiwi.md#credentials, docs/qiwi.md#notifications), written
  * here again rather than borrowed from the gateway, so that a signing mistake in the gateway cannot
  * hide itself. Defaults are the protocol's published test vector, which the dev profile uses.
  */
