@@ -44,7 +44,7 @@ public record NewBill(
     FieldErrors errors = new FieldErrors();
     String billId = errors.string(body, "billId", false);
     if (billId != null && !QiwiIds.isBillId(billId)) {
-      errors.add("billId", "must match [A-Za-z0-9._-]{1,30}");
+      errors.add("billId", "must match [A-Za-z0-9._-]{1,30} and not be dots alone");
     }
     String currency = errors.string(body, "currency", true);
     if (currency != null && !currencies.contains(currency)) {

@@ -1,5 +1,7 @@
 package dev.qiwigateway.qiwi;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** The two generations of the QIWI bill API that the gateway speaks (docs/qiwi.md#dialects). */
@@ -24,16 +26,21 @@ public enum QiwiDialect {
         .orElseThrow(() -> new IllegalArgumentException("expected rest-v3 or pull-v2, got '" + name + "'"));
   }
 
-  /** Path of a bill resource; ids must already be valid (they contain nothing that needs escaping). */
+  /** Path of a bill resource; every id is percent-encoded as a path segment, whatever its pattern allows. */
   public String billPath(String prvId, String billId) {
     return switch (this) {
-      case REST_V3 -> "/api/v3/prv/bills/" + billId;
-      case PULL_V2 -> "/api/v2/prv/" + prvId + "/bills/" + billId;
+      case REST_V3 -> "/api/v3/prv/bills/" + segment(billId);
+      case PULL_V2 -> "/api/v2/prv/" + segment(prvId) + "/bills/" + segment(billId);
     };
   }
 
   public String refundPath(String prvId, String billId, String refundId) {
-    return billPath(prvId, billId) + "/refund/" + refundId;
+    return billPath(prvId, billId) + "/refund/" + segment(refundId);
+  }
+
+  /** RFC 3986 path segment: unreserved characters stay, everything else (spaces included) is %XX of UTF-8. */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
   }
 
   @Override

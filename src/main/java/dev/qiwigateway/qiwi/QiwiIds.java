@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /** Identifier and field formats QIWI enforces (docs/qiwi.md#operations); the strictest published limits. */
 public final class QiwiIds {
 
-  public static final Pattern BILL_ID = Pattern.compile("[A-Za-z0-9._-]{1,30}");
+  /** Not dots alone: "." and ".." are path segments that name another resource once a URL is normalised. */
+  public static final Pattern BILL_ID = Pattern.compile("(?!\\.+$)[A-Za-z0-9._-]{1,30}");
   public static final Pattern REFUND_ID = Pattern.compile("[A-Za-z0-9]{1,9}");
   /** {@code tel:+} and 1–15 digits; the whole value is at most 20 characters. */
   public static final Pattern USER = Pattern.compile("tel:\\+[0-9]{1,15}");

@@ -74,6 +74,8 @@ class BadInputTest extends GatewayTestBase {
         billCase("bill-id-space", "billId", "has space"),
         billCase("bill-id-too-long", "billId", "a".repeat(31)),
         billCase("bill-id-unicode", "billId", "счёт-1"),
+        billCase("bill-id-dot", "billId", "."),
+        billCase("bill-id-dots", "billId", ".."),
         billCase("expires-in-past", "expiresAt", past),
         billCase("expires-beyond-max", "expiresAt", future),
         billCase("expires-not-a-time", "expiresAt", "tomorrow"),
