@@ -6,6 +6,7 @@ import dev.qiwigateway.qiwi.QiwiDialect;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The gateway's whole configuration, typed and validated once at start-up (docs/api.md#configuration).
@@ -33,9 +34,22 @@ public record GatewayConfig(
   /** QIWI refuses lifetimes further ahead than this (docs/qiwi.md#issue-bill-fields). */
   public static final Duration QIWI_LIFETIME_LIMIT = Duration.ofDays(45);
 
-  /** Every start-up setting; values may come from conf/application.yaml or the environment. */
+  /** Every start-up setting; values may come from a config file (CONFIG_FILE) or the environment. */
   public static GatewayConfig from(JsonObject settings) {
-    SettingsReader in = new SettingsReader(settings);
+    return read(new SettingsReader(settings));
+  }
+
+  /**
+   * Each setting that has a default, with that default as text (the dev profile's view): the settings
+   * classes are the one place defaults are written; docs and manifests checks read them from here.
+   */
+  public static Map<String, String> defaults() {
+    SettingsReader in = new SettingsReader(new JsonObject());
+    read(in);
+    return in.defaults();
+  }
+
+  private static GatewayConfig read(SettingsReader in) {
     Profile profile = in.parsed("GATEWAY_PROFILE", "dev", GatewayConfig::profile, "must be dev or prod");
     boolean prod = profile == Profile.PROD;
     Duration lifetimeDefault = in.duration("BILL_LIFETIME_DEFAULT", Duration.ofDays(7));

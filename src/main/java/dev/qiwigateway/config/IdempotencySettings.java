@@ -14,7 +14,7 @@ import java.time.Duration;
 public record IdempotencySettings(Duration lease, Duration completerPeriod, int completerBatch, Duration retention,
     Duration reaperPeriod, int purgeBatch, int purgeBatchesPerRun) {
 
-  static final Duration MIN_RETENTION = Duration.ofHours(48);
+  public static final Duration MIN_RETENTION = Duration.ofHours(48);
   private static final int COMPLETER_BATCH = 16;
   private static final Duration REAPER_PERIOD = Duration.ofMinutes(10);
   private static final int PURGE_BATCH = 1000;

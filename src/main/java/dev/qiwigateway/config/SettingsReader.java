@@ -6,6 +6,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -17,6 +19,7 @@ final class SettingsReader {
 
   private final JsonObject source;
   private final List<String> problems = new ArrayList<>();
+  private final Map<String, String> defaults = new TreeMap<>();
 
   SettingsReader(JsonObject source) {
     this.source = source;
@@ -24,6 +27,17 @@ final class SettingsReader {
 
   List<String> problems() {
     return problems;
+  }
+
+  /** The default of every setting read so far that has one, as text: the settings classes are its one source. */
+  Map<String, String> defaults() {
+    return Map.copyOf(defaults);
+  }
+
+  private void recordDefault(String name, Object fallback) {
+    if (fallback != null) {
+      defaults.put(name, String.valueOf(fallback));
+    }
   }
 
   void problem(String name, String message) {
@@ -41,6 +55,7 @@ final class SettingsReader {
   }
 
   String string(String name, String fallback) {
+    recordDefault(name, fallback);
     String value = optional(name);
     return value == null ? fallback : value;
   }
@@ -54,6 +69,7 @@ final class SettingsReader {
   }
 
   int integer(String name, int fallback, int min, int max) {
+    recordDefault(name, fallback);
     String value = optional(name);
     if (value == null) {
       return fallback;
@@ -75,6 +91,7 @@ final class SettingsReader {
   }
 
   Duration duration(String name, Duration fallback) {
+    recordDefault(name, fallback);
     String value = optional(name);
     if (value == null) {
       return fallback;

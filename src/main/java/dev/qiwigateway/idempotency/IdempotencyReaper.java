@@ -1,5 +1,6 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.config.IdempotencySettings;
 import dev.qiwigateway.work.PeriodicTask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdempotencyReaper {
 
-  public static final Duration MIN_RETENTION = Duration.ofHours(48);
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyReaper.class);
 
   private final IdempotencyStore store;
@@ -26,8 +26,9 @@ public final class IdempotencyReaper {
   /** A run stops after {@code maxBatchesPerRun} full batches; a larger backlog waits for the next run. */
   public IdempotencyReaper(Vertx vertx, IdempotencyStore store, Duration retention, Duration period, int batchSize,
       int maxBatchesPerRun) {
-    if (retention.compareTo(MIN_RETENTION) < 0) {
-      throw new IllegalArgumentException("idempotency keys must be kept at least " + MIN_RETENTION.toHours() + " hours");
+    if (retention.compareTo(IdempotencySettings.MIN_RETENTION) < 0) {
+      throw new IllegalArgumentException(
+          "idempotency keys must be kept at least " + IdempotencySettings.MIN_RETENTION.toHours() + " hours");
     }
     if (batchSize < 1 || maxBatchesPerRun < 1) {
       throw new IllegalArgumentException("batch size and batches per run must be positive");

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.qiwigateway.qiwi.QiwiDialect;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 class GatewayConfigTest {
 
@@ -138,5 +142,15 @@ class GatewayConfigTest {
     ConfigException error = catchThrowableOfType(ConfigException.class,
         () -> GatewayConfig.from(prodSettings().put("WEBHOOK_URL", "https://x.example").put("WEBHOOK_SECRET", "whsec_" + SECRET)));
     assertThat(error.getMessage()).contains("WEBHOOK_SECRET").doesNotContain(SECRET);
+  }
+
+  @Test
+  @DisplayName("defaults are written once, in the settings classes; the settings file restates none of them")
+  void defaultsWrittenOnce() throws Exception {
+    Map<String, String> defaults = GatewayConfig.defaults();
+    assertThat(defaults).containsEntry("HTTP_PORT", "8080").containsEntry("DRAIN_TIMEOUT_MS", "20000")
+        .containsEntry("POLL_BILL_FIRST_DELAY_MS", "30000").containsEntry("QIWI_DIALECT", "rest-v3");
+    Map<String, Object> file = new Yaml().load(Files.readString(Path.of("conf/application.yaml")));
+    assertThat(file).as("conf/application.yaml holds overrides only").isEmpty();
   }
 }

@@ -137,7 +137,7 @@ class IdempotencyRecoveryTest {
     JsonObject body = new JsonObject(BILL);
     created.add(bed.store().claim(new IdempotencyKey(merchant, "old-running"), RequestFingerprint.of("POST", "/v1/bills",
         body), Kind.ISSUE_BILL, new JsonObject().put("body", body), "bill-old-running"));
-    IdempotencyReaper reaper = new IdempotencyReaper(bed.vertx, bed.store(), IdempotencyReaper.MIN_RETENTION,
+    IdempotencyReaper reaper = new IdempotencyReaper(bed.vertx, bed.store(), dev.qiwigateway.config.IdempotencySettings.MIN_RETENTION,
         Duration.ofHours(1), 2, 100);
     Future.all(created)
         .compose(all -> age(merchant, 49, "old-1", "old-2", "old-3", "old-4", "old-5", "old-running"))

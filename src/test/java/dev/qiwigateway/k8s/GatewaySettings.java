@@ -1,5 +1,6 @@
 package dev.qiwigateway.k8s;
 
+import dev.qiwigateway.config.GatewayConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * What the gateway itself reads, taken from the project rather than copied into the test: the defaults in
- * conf/application.yaml and every setting name the config package asks for. A manifest key outside this set
- * is a setting nobody reads (a typo that silently leaves the default in force).
+ * What the gateway itself reads, taken from the project rather than copied into the test: the defaults the
+ * settings classes define (GatewayConfig.defaults()) and every setting name the config package asks for.
+ * A manifest key outside this set is a setting nobody reads (a typo that silently leaves the default in force).
  */
 record GatewaySettings(Set<String> names, Map<String, String> defaults) {
 
@@ -31,10 +31,10 @@ record GatewaySettings(Set<String> names, Map<String, String> defaults) {
   private static final Pattern QUOTED_NAME = Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"|\\(\\s*\"([A-Z]{4,})\"");
 
   static GatewaySettings fromProject(Path projectRoot) {
-    Map<String, String> defaults = new TreeMap<>();
-    Map<String, Object> yaml = new Yaml().load(readString(projectRoot.resolve("conf/application.yaml")));
-    yaml.forEach((name, value) -> defaults.put(name, value == null ? "" : String.valueOf(value)));
+    Map<String, String> defaults = GatewayConfig.defaults();
     Set<String> names = new TreeSet<>(defaults.keySet());
+    Map<String, Object> file = new Yaml().load(readString(projectRoot.resolve("conf/application.yaml")));
+    names.addAll(file == null ? Set.of() : file.keySet().stream().map(String::valueOf).toList());
     try (Stream<Path> sources = Files.list(projectRoot.resolve("src/main/java/dev/qiwigateway/config"))) {
       sources.filter(p -> p.toString().endsWith(".java")).forEach(source -> {
         Matcher m = QUOTED_NAME.matcher(readString(source));
