@@ -48,6 +48,9 @@ public final class GatewayMetrics implements AutoCloseable {
   private static final Set<String> LATENCY_METERS =
       Set.of("vertx.http.server.response.time", "vertx.http.client.response.time");
 
+  private static final Set<String> STANDARD_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
   private static final AtomicInteger VERTX_REGISTRY_NAMES = new AtomicInteger();
 
   private final PrometheusMeterRegistry registry;
@@ -55,7 +58,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
   private GatewayMetrics() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(latencyBuckets());
+    registry.config().meterFilter(latencyBuckets()).meterFilter(boundedHttpLabels()).meterFilter(unmatchedRoute());
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
@@ -89,6 +92,19 @@ public final class GatewayMetrics implements AutoCloseable {
     return Vertx.builder()
         .with(new VertxOptions(options).setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  /**
+   * Label values a client chooses must not grow the scrape: a method outside RFC 9110's is OTHER, and a
+   * request that matched no route is "unmatched" instead of an empty label.
+   */
+  private static MeterFilter boundedHttpLabels() {
+    return MeterFilter.replaceTagValues(Label.HTTP_METHOD.toString(), m -> STANDARD_METHODS.contains(m) ? m : "OTHER",
+        STANDARD_METHODS.toArray(String[]::new));
+  }
+
+  private static MeterFilter unmatchedRoute() {
+    return MeterFilter.replaceTagValues(Label.HTTP_ROUTE.toString(), r -> r.isEmpty() ? "unmatched" : r);
   }
 
   private static MeterFilter latencyBuckets() {
