@@ -27,25 +27,6 @@ LT_CHECKOUT_STEADY_SECONDS=${LT_CHECKOUT_STEADY_SECONDS:-40}
 LT_DIRECT_SANDBOX_PORT=${LT_DIRECT_SANDBOX_PORT:-18091}
 CHECKOUT_STEPS=("issue" "issue retry" "get" "refresh" "cancel" "pay at QIWI" "await paid" "refund")
 
-# lt_start_process NAME LOG COMMAND...: starts a helper process, remembered for the cleanup.
-lt_start_process() {
-  local name=$1 log=$2
-  shift 2
-  "$@" >"$log" 2>&1 &
-  LT_PIDS+=("$!")
-  eval "LT_${name}_PID=$!"
-}
-
-lt_stop_process() {
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null
-  for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  kill -KILL "$pid" 2>/dev/null
-}
-
 # The storm against the trivial endpoint: same simulation, same rate and stages, same bills file.
 trivial_baseline() {
   local rate=$1 results=$2
@@ -76,15 +57,6 @@ gateway_checkout() {
     -Dcheckout.sandboxUrl="http://127.0.0.1:$LT_SANDBOX_PORT" \
     -Dcheckout.rate="$LT_CHECKOUT_RATE" -Dcheckout.rampSeconds="$LT_CHECKOUT_RAMP_SECONDS" \
     -Dcheckout.steadySeconds="$LT_CHECKOUT_STEADY_SECONDS" || lt_die "the checkout mix did not run"
-}
-
-lt_wait_tcp() {
-  local port=$1 seconds=$2 i
-  for i in $(seq 1 $((seconds * 4))); do
-    lt_port_open "$port" && return 0
-    sleep 0.25
-  done
-  return 1
 }
 
 ratio() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by run-benchmark.sh and run-report.sh: the pieces both runs share. Every process started
 # here is remembered by its pid and stopped by lt_cleanup (installed as the EXIT trap by lt_setup);
 # the throwaway PostgreSQL cluster and the work directory go with it.
@@ -100,6 +101,71 @@ lt_wait_http() {
     sleep 0.25
   done
   return 1
+}
+
+# lt_start_process NAME LOG COMMAND...: starts a helper process, remembered for the cleanup; its pid
+# goes to LT_<NAME>_PID.
+lt_start_process() {
+  local name=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 &
+  LT_PIDS+=("$!")
+  printf -v "LT_${name}_PID" '%s' "$!"
+}
+
+lt_stop_process() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  kill -KILL "$pid" 2>/dev/null
+}
+
+lt_wait_tcp() {
+  local port=$1 seconds=$2 i
+  for i in $(seq 1 $((seconds * 4))); do
+    lt_port_open "$port" && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+# The public test credentials of docs/qiwi.md#test-vectors: the standalone sandbox's defaults, given
+# to the prod-profile gateway explicitly. LT_SECRET_KEY is the rest-v3 SECRET_KEY they derive.
+LT_QIWI_PRV_ID=2042
+LT_QIWI_API_ID=23244123
+LT_QIWI_API_SECRET=453Fdgd443
+LT_SECRET_KEY=$(printf '%s|%s|%s' "$LT_QIWI_PRV_ID" "$LT_QIWI_API_ID" \
+  "$(printf '%s' "$LT_QIWI_API_SECRET" | md5sum | cut -d' ' -f1)" | base64 -w0)
+
+# lt_start_sandbox PORT LOG: the standalone QIWI sandbox (its notifications off: the runs send their
+# own); sets LT_SANDBOX_PID.
+lt_start_sandbox() {
+  local port=$1 log=$2
+  lt_log "starting the standalone QIWI sandbox on :$port"
+  lt_start_process SANDBOX "$log" env SANDBOX_HOST=127.0.0.1 SANDBOX_PORT="$port" \
+    java -Xms256m -Xmx512m -jar "$LT_JAR" sandbox
+  lt_wait_tcp "$port" 60 || { tail -n 30 "$log" >&2; lt_die "the standalone sandbox did not start"; }
+}
+
+# lt_start_gateway_prod SANDBOX_PORT MERCHANT TOKEN [NAME=VALUE ...]: the jar in the prod profile
+# against the throwaway database and a standalone sandbox, the merchant's bearer token given as its
+# SHA-256 (API_TOKENS); extra settings last. Sets LT_GATEWAY_PID.
+lt_start_gateway_prod() {
+  local sandbox_port=$1 merchant=$2 token=$3 log="$LT_RUN_DIR/gateway.log"
+  shift 3
+  [ "${LT_GATEWAY_LOG:-file}" = "console" ] && log=/dev/stderr
+  lt_log "starting the gateway (prod profile, PG_POOL_SIZE=$LT_POOL_SIZE, API :$LT_API_PORT, QIWI: sandbox :$sandbox_port${*:+, $*})"
+  # shellcheck disable=SC2086
+  lt_start_process GATEWAY "$log" env GATEWAY_PROFILE=prod PG_URL="$LT_PG_URL" PG_POOL_SIZE="$LT_POOL_SIZE" \
+    HTTP_HOST=127.0.0.1 HTTP_PORT="$LT_API_PORT" MANAGEMENT_PORT="$LT_MANAGEMENT_PORT" \
+    QIWI_BASE_URL="http://127.0.0.1:$sandbox_port" QIWI_PRV_ID="$LT_QIWI_PRV_ID" QIWI_API_ID="$LT_QIWI_API_ID" \
+    QIWI_API_SECRET="$LT_QIWI_API_SECRET" API_TOKENS="$merchant:$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)" \
+    "$@" java $LT_GATEWAY_JAVA_OPTS -jar "$LT_JAR"
+  lt_wait_http "http://127.0.0.1:$LT_MANAGEMENT_PORT/health/ready" 120 \
+    || { tail -n 30 "$log" >&2; lt_die "the gateway did not become ready"; }
 }
 
 lt_build() {
