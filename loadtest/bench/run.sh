@@ -3,11 +3,11 @@
 # synchronous_commit on), the gateway jar in the prod profile against a standalone QIWI sandbox, load
 # from wrk with Lua scripts (a C generator that costs a few µs per request). In order:
 #   1. pgbench: one INSERT + commit per transaction, LT_POOL_SIZE clients: the baseline of every ratio;
-#   2. the gateway's trivial endpoint, GET /health/live on the management port, under the same wrk;
-#   3. notification ingest: pre-signed rest-v3 `paid` notifications, one per bill seeded issued and
+#   2. notification ingest: pre-signed rest-v3 `paid` notifications, one per bill seeded issued and
 #      waiting (fresh bills per phase), ~10% repeated later as QIWI's retries are; a warm-up, then
-#      rising concurrency until p99 passes BENCH_P99_LIMIT_MS; after every phase, once nothing is left
-#      pending in the inbox, a proof that nothing acknowledged was lost;
+#      (3.) the gateway's trivial endpoint, GET /health/live on the management port, under the same
+#      wrk, then rising concurrency until p99 passes BENCH_P99_LIMIT_MS; after every ingest phase, once
+#      nothing is left pending in the inbox, a proof that nothing acknowledged was lost;
 #   4. creates, POST /v1/bills, at rising concurrency, and the same PUT sent straight to the sandbox at
 #      c=1 (the latency the gateway adds);
 #   5. the checkout: create, GET, GET ?refresh=true;
@@ -86,9 +86,28 @@ PHASES=0
 
 # cpu_snapshot: "gateway PostgreSQL sandbox" CPU time so far, in ms (/proc utime + stime; for
 # PostgreSQL also its exited backends, see lt_postgres_cpu_ms).
+# One awk for all of them: forks are slow on a loaded machine.
 cpu_snapshot() {
-  echo "$(($(lt_stat_ticks "$LT_GATEWAY_PID" 2) * 1000 / CLK_TCK)) $(lt_postgres_cpu_ms)" \
-    "$(($(lt_stat_ticks "$LT_SANDBOX_PID" 2) * 1000 / CLK_TCK))"
+  local postmaster children
+  postmaster=$(sed -n 1p "$LT_WORK/pg/postmaster.pid")
+  children=$(pgrep -P "$postmaster" | sed 's|.*|/proc/&/stat|')
+  # shellcheck disable=SC2086  # one argument per child
+  awk -v tck="$CLK_TCK" -v gateway="/proc/$LT_GATEWAY_PID/stat" -v sandbox="/proc/$LT_SANDBOX_PID/stat" \
+    -v postmaster="/proc/$postmaster/stat" '
+    # The sum of the first N of utime, stime, cutime, cstime (0 when the process is gone).
+    function ticks(file, n,   line, f, i, sum) {
+      if ((getline line < file) <= 0) return 0
+      close(file)
+      sub(/^.*\) /, "", line)
+      split(line, f, " ")
+      for (i = 12; i < 12 + n; i++) sum += f[i]
+      return sum
+    }
+    BEGIN {
+      pg = ticks(postmaster, 4)
+      for (i = 1; i < ARGC; i++) pg += ticks(ARGV[i], 2)
+      printf "%d %d %d\n", ticks(gateway, 2) * 1000 / tck, pg * 1000 / tck, ticks(sandbox, 2) * 1000 / tck
+    }' $children
 }
 
 # children_cpu_ms FILE: CPU time of this shell's reaped children (bash's `times`, second line) as
@@ -290,7 +309,7 @@ prove_ingest() {
   lt_log "$phase proof: acked $acked (first $first), unanswered $unanswered, inbox $ok_rows" \
     "(applied $applied, duplicate $duplicate, stale $stale, other $other, pending $pending), paid $paid," \
     "bill.paid events $events: $result"
-  PROOF_ROWS+=("| $phase | $acked ($first + ${R[$phase.acked_repeats]}) | $unanswered | $ok_rows | $applied / $duplicate / $stale / $other / $pending | $paid ≥ $first | $events = $applied | ${R[$phase.notifications]} for ${R[$phase.bills]} bills, ${R[$phase.wrapped]} wrapped | $result |")
+  PROOF_ROWS+=("| $phase | $acked ($first + ${R[$phase.acked_repeats]}) | $unanswered | $ok_rows | $applied / $duplicate / $stale / $other / $pending | $paid ≥ $first | $events = $applied | ${R[$phase.notifications]} for ${R[$phase.bills]} bills (${R[$phase.wrapped]}) | $result |")
   if [ "${R[$phase.wrapped]}" -gt 0 ]; then
     lt_log "$phase ran out of seeded notifications: ${R[$phase.wrapped]} sent again (more repeats than planned)"
   fi
@@ -328,13 +347,19 @@ met() {
 
 write_summary() {
   local out=$1 best=${BEST_INGEST:-} best_ratio="n/a" best_text="no step had p99 < ${BENCH_P99_LIMIT_MS} ms"
-  local phase create_best="" create_ratio="n/a" gw_us="n/a" pg_us="n/a" add50="n/a" add99="n/a"
+  local phase create_best="" create_ratio="n/a" add50="n/a" add99="n/a" cpu_phase=$best cpu_text="best ingest step"
   if [ -n "$best" ]; then
     best_ratio=$(ratio "${R[$best.rate]}" "$LT_PGBENCH_TPS")
     best_text="${R[$best.rate]}/s at c=${R[$best.concurrency]}, p99 ${R[$best.p99]} ms"
-    gw_us=${R[$best.gateway_us]}
-    pg_us=${R[$best.postgres_us]}
+  else
+    # No step under the p99 limit: the CPU per notification of the fastest step still says what it costs.
+    for phase in "${INGEST_STEPS[@]}"; do
+      if [ -z "$cpu_phase" ] || [ "${R[$phase.rate]}" -gt "${R[$cpu_phase.rate]}" ]; then cpu_phase=$phase; fi
+    done
+    cpu_text="fastest ingest step, p99 over the limit"
   fi
+  local gw_us=${R[$cpu_phase.gateway_us]:-n/a} pg_us=${R[$cpu_phase.postgres_us]:-n/a}
+  [ -n "$cpu_phase" ] && cpu_text="$cpu_text, c=${R[$cpu_phase.concurrency]}"
   for phase in "${CREATE_STEPS[@]}"; do
     if [ -z "$create_best" ] || [ "${R[$phase.rate]}" -gt "${R[$create_best.rate]}" ]; then create_best=$phase; fi
   done
@@ -387,8 +412,8 @@ write_summary() {
     echo "|---|---|---|"
     echo "| ingest ≥ 2× pgbench (goal 3×) with p99 < ${BENCH_P99_LIMIT_MS} ms | ${best_ratio}× ($best_text) | $(met "$best_ratio" ">=" 2) (3×: $(met "$best_ratio" ">=" 3)) |"
     echo "| creates ≥ 0.25× pgbench | ${create_ratio}× (${R[$create_best.rate]:-n/a}/s at c=${R[$create_best.concurrency]:-n/a}) | $(met "$create_ratio" ">=" 0.25) |"
-    echo "| gateway CPU per notification ≤ 50 µs (best ingest step) | $gw_us µs | $(met "$gw_us" "<=" 50) |"
-    echo "| PostgreSQL CPU per notification ≤ 60 µs (best ingest step) | $pg_us µs | $(met "$pg_us" "<=" 60) |"
+    echo "| gateway CPU per notification ≤ 50 µs | $gw_us µs ($cpu_text) | $(met "$gw_us" "<=" 50) |"
+    echo "| PostgreSQL CPU per notification ≤ 60 µs | $pg_us µs ($cpu_text) | $(met "$pg_us" "<=" 60) |"
     echo "| added create latency at c=1, p50 ≤ 2 ms | $add50 ms (${R[create-c1.p50]:-n/a} − ${R[direct-c1.p50]:-n/a}) | $(met "$add50" "<=" 2) |"
     echo "| added create latency at c=1, p99 ≤ 10 ms | $add99 ms (${R[create-c1.p99]:-n/a} − ${R[direct-c1.p99]:-n/a}) | $(met "$add99" "<=" 10) |"
     echo
@@ -399,7 +424,7 @@ write_summary() {
     echo "read an answer to when its time was up: those may have been committed); paid bills ≥ acknowledged first"
     echo "deliveries; \`bill.paid\` events = applied rows. For creates: issued bills ≥ 201 answers (listed only if not)."
     echo
-    echo "| phase | acknowledged (first + repeats) | unanswered at stop | inbox applied+duplicate+stale | applied / duplicate / stale / other / pending | paid bills ≥ acked first | bill.paid events = applied | sent | result |"
+    echo "| phase | acknowledged (first + repeats) | unanswered at stop | inbox applied+duplicate+stale | applied / duplicate / stale / other / pending | paid bills ≥ acked first | bill.paid events = applied | notifications seeded (sent again) | result |"
     echo "|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${PROOF_ROWS[@]}"
   } >"$out"
@@ -427,10 +452,10 @@ lt_start_gateway_prod "$LT_SANDBOX_PORT" "$BENCH_MERCHANT" "$BENCH_TOKEN" \
 
 lt_pgbench
 
+# The warm-up first: the trivial endpoint is then measured with the HTTP stack compiled by the JIT too.
+ingest_phase warmup "$BENCH_WARMUP_CONCURRENCY" "$BENCH_WARMUP_SECONDS" "${BENCH_SEED_RATE:-$LT_PGBENCH_TPS}"
 run_wrk health probe.lua "$BENCH_HEALTH_CONCURRENCY" "$BENCH_HEALTH_SECONDS" \
   "http://127.0.0.1:$LT_MANAGEMENT_PORT/health/live" true
-
-ingest_phase warmup "$BENCH_WARMUP_CONCURRENCY" "$BENCH_WARMUP_SECONDS" "${BENCH_SEED_RATE:-$LT_PGBENCH_TPS}"
 expected=${R[warmup.rate]}
 BEST_INGEST=""
 for concurrency in $BENCH_CONCURRENCY; do
@@ -467,7 +492,7 @@ create_phase direct-c1 1 direct "http://127.0.0.1:$LT_SANDBOX_PORT" "$BENCH_CREA
 create_phase checkout "$BENCH_CHECKOUT_CONCURRENCY" checkout "http://127.0.0.1:$LT_API_PORT" "$BENCH_CHECKOUT_SECONDS"
 
 write_summary "$BENCH_RUN_DIR/summary.md"
-echo "Whole run: $((SECONDS - BENCH_STARTED)) s. Files: ${BENCH_RUN_DIR#"$LT_ROOT"/}/" >>"$BENCH_RUN_DIR/summary.md"
+printf '\nWhole run: %s s. Files: %s/\n' "$((SECONDS - BENCH_STARTED))" "${BENCH_RUN_DIR#"$LT_ROOT"/}" >>"$BENCH_RUN_DIR/summary.md"
 cat "$BENCH_RUN_DIR/summary.md"
 if [ "$PROOF_FAILED" -ne 0 ]; then
   lt_log "a count disagreed: see the proof table"
