@@ -30,7 +30,11 @@
 #                                     are seeded for 1.5× the best rate so far
 #   BENCH_CREATE_CONCURRENCY ["1 4 32"]  BENCH_CREATE_SECONDS [10]  BENCH_CREATE_MAX_CONCURRENCY [128]
 #                                     (concurrency keeps doubling past the list while creates/s grows 5%)
+#   BENCH_CREATE_WARMUP_SECONDS [10]  checkouts at c=8 before the creates (not reported): the JIT has
+#                                     compiled the create and read paths when they are measured
 #   BENCH_CHECKOUT_CONCURRENCY [16]  BENCH_CHECKOUT_SECONDS [15]
+#   BENCH_IDLE_SECONDS [5]            CPU of the idle processes, so that per-op figures at low rates can
+#                                     be read (background work: poller, completer, JIT, GC)
 #   BENCH_WRK_THREADS [2]  BENCH_PENDING_TIMEOUT [60]  BENCH_RESULTS_DIR [loadtest/results/<UTC>-bench]
 #   and those of lib/loadtest-common.sh: ports (LT_API_PORT, LT_MANAGEMENT_PORT, LT_SANDBOX_PORT,
 #   LT_PG_PORT), LT_POOL_SIZE, LT_GATEWAY_JAVA_OPTS, LT_GATEWAY_LOG.
@@ -57,7 +61,9 @@ BENCH_SEED_RATE=${BENCH_SEED_RATE:-}
 BENCH_CREATE_CONCURRENCY=${BENCH_CREATE_CONCURRENCY:-1 4 32}
 BENCH_CREATE_SECONDS=${BENCH_CREATE_SECONDS:-10}
 BENCH_CREATE_MAX_CONCURRENCY=${BENCH_CREATE_MAX_CONCURRENCY:-128}
+BENCH_CREATE_WARMUP_SECONDS=${BENCH_CREATE_WARMUP_SECONDS:-10}
 BENCH_CHECKOUT_CONCURRENCY=${BENCH_CHECKOUT_CONCURRENCY:-16}
+BENCH_IDLE_SECONDS=${BENCH_IDLE_SECONDS:-5}
 BENCH_CHECKOUT_SECONDS=${BENCH_CHECKOUT_SECONDS:-15}
 BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
 BENCH_PENDING_TIMEOUT=${BENCH_PENDING_TIMEOUT:-60}
@@ -334,6 +340,22 @@ create_phase() {
   fi
 }
 
+# idle_phase: CPU the processes take with no load, in ms per second.
+idle_phase() {
+  local before after
+  lt_log "idle: ${BENCH_IDLE_SECONDS} s without load"
+  before=$(cpu_snapshot)
+  sleep "$BENCH_IDLE_SECONDS"
+  after=$(cpu_snapshot)
+  local -a b a
+  read -r -a b <<<"$before"
+  read -r -a a <<<"$after"
+  R[idle.gateway]=$(lt_calc "(${a[0]} - ${b[0]}) / $BENCH_IDLE_SECONDS" "%.0f")
+  R[idle.postgres]=$(lt_calc "(${a[1]} - ${b[1]}) / $BENCH_IDLE_SECONDS" "%.0f")
+  R[idle.sandbox]=$(lt_calc "(${a[2]} - ${b[2]}) / $BENCH_IDLE_SECONDS" "%.0f")
+  lt_log "idle: CPU ms per s: gateway ${R[idle.gateway]}, PostgreSQL ${R[idle.postgres]}, sandbox ${R[idle.sandbox]}"
+}
+
 # --- the summary -------------------------------------------------------------------------------------
 
 phase_row() {
@@ -382,7 +404,8 @@ write_summary() {
     echo "JVM \`$LT_GATEWAY_JAVA_OPTS\`. wrk: up to $BENCH_WRK_THREADS threads, keep-alive connections, closed loop."
     echo "Ingest: ${BENCH_WARMUP_SECONDS} s warm-up at c=$BENCH_WARMUP_CONCURRENCY, then ${BENCH_STEP_SECONDS} s per step at c = $BENCH_CONCURRENCY"
     echo "until p99 ≥ ${BENCH_P99_LIMIT_MS} ms; fresh bills per phase; ${BENCH_DUPLICATE_PERCENT}% of notifications repeat one sent $BENCH_DUPLICATE_GAP earlier."
-    echo "Creates ${BENCH_CREATE_SECONDS} s per step; checkout ${BENCH_CHECKOUT_SECONDS} s; pgbench ${BENCH_PGBENCH_SECONDS} s; /health/live ${BENCH_HEALTH_SECONDS} s."
+    echo "Creates: ${BENCH_CREATE_WARMUP_SECONDS} s warm-up (checkouts at c=8), then ${BENCH_CREATE_SECONDS} s per step at c = $BENCH_CREATE_CONCURRENCY (doubling"
+    echo "past the list while creates/s grows 5%, up to c=$BENCH_CREATE_MAX_CONCURRENCY); checkout ${BENCH_CHECKOUT_SECONDS} s; pgbench ${BENCH_PGBENCH_SECONDS} s; /health/live ${BENCH_HEALTH_SECONDS} s."
     echo
     echo "## Rates and CPU per operation"
     echo
@@ -402,6 +425,9 @@ write_summary() {
     for phase in "${CREATE_STEPS[@]}"; do phase_row "$phase" "POST /v1/bills"; done
     phase_row direct-c1 "the same PUT straight to the sandbox"
     phase_row checkout "checkout (create, GET, GET ?refresh=true)"
+    echo
+    echo "Idle (${BENCH_IDLE_SECONDS} s without load, after the ingest steps): CPU ms per second: gateway ${R[idle.gateway]},"
+    echo "PostgreSQL ${R[idle.postgres]}, sandbox ${R[idle.sandbox]}; the per-op figures above include this background share."
     echo
     echo "Checkout: ${R[checkout.creates]} creates, ${R[checkout.reads]} reads, ${R[checkout.refreshes]} refreshes answered OK;"
     echo "$(lt_calc "${R[checkout.completed]} * 1000000 / ${R[checkout.duration_us]}" "%.0f") requests/s; its p50/p99 are per request, its CPU per checkout."
@@ -470,6 +496,10 @@ for concurrency in $BENCH_CONCURRENCY; do
   if [ -z "$BEST_INGEST" ] || [ "${R[$phase.rate]}" -gt "${R[$BEST_INGEST.rate]}" ]; then BEST_INGEST=$phase; fi
 done
 
+idle_phase
+if [ "$BENCH_CREATE_WARMUP_SECONDS" -gt 0 ]; then
+  create_phase create-warmup 8 checkout "http://127.0.0.1:$LT_API_PORT" "$BENCH_CREATE_WARMUP_SECONDS"
+fi
 previous=""
 for concurrency in $BENCH_CREATE_CONCURRENCY; do
   create_phase "create-c$concurrency" "$concurrency" create "http://127.0.0.1:$LT_API_PORT" "$BENCH_CREATE_SECONDS"
