@@ -50,4 +50,13 @@ function done(summary, latency, requests)
   put("mean_us", string.format("%.0f", latency.mean))
   for name, value in pairs(totals) do put(name, value) end
   out:close()
+  -- The ids of the acknowledged requests, one a line, for scripts that keep them (notify.lua).
+  local acked_out = os.getenv("BENCH_ACKED_OUT")
+  if acked_out then
+    local ids = assert(io.open(acked_out, "w"))
+    for _, thread in ipairs(threads) do
+      for _, id in ipairs(thread:get("acked_ids") or {}) do ids:write(id, "\n") end
+    end
+    ids:close()
+  end
 end

@@ -1,15 +1,16 @@
 -- wrk script: QIWI's rest-v3 notifications, pre-signed by run.sh. Thread N reads $BENCH_REQUESTS.N,
--- one notification a line: request id (f<n> a first delivery, d<n> a repeat of an earlier one), the
--- X-Api-Signature, the form body. Only 200 {"error":0} counts as acknowledged; the echoed request id
--- says whether the acknowledged notification was a first delivery. Should a thread run out of lines,
--- it starts over (ids w<n>: more repeats) and counts them as `wrapped`: run.sh then says the phase
--- needed more bills.
+-- one notification a line: request id (f<n> a first delivery for bill <prefix>-<n>, d<n> a repeat of
+-- an earlier one), the X-Api-Signature, the form body. Only 200 {"error":0} counts as acknowledged; the
+-- echoed request ids of the acknowledged ones are kept (acked_ids, written by done() to
+-- $BENCH_ACKED_OUT) for run.sh's per-bill proof. Should a thread run out of lines, it starts over (ids
+-- w<n>: more repeats) and counts them as `wrapped`: run.sh then says the phase needed more bills.
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
 local heads, ids, tails, total, next_index = {}, {}, {}, 0, 0
 counters.acked_first = 0
 counters.acked_repeats = 0
 counters.wrapped = 0
+acked_ids = {}
 
 function init(args)
   local path = os.getenv("BENCH_NOTIFY_PATH") or "/qiwi/notifications"
@@ -47,7 +48,9 @@ function response(status, headers, body)
   counters.responses = counters.responses + 1
   if status == 200 and body == '{"error":0}' then
     counters.ok = counters.ok + 1
-    if echoed_request_id(headers):sub(1, 1) == "f" then
+    local id = echoed_request_id(headers)
+    acked_ids[counters.ok] = id
+    if id:sub(1, 1) == "f" then
       counters.acked_first = counters.acked_first + 1
     else
       counters.acked_repeats = counters.acked_repeats + 1
