@@ -9,7 +9,8 @@ import ch.qos.logback.core.encoder.EncoderBase;
  * The console encoder of logback.xml: JSON lines ({@link JsonLogEncoder}) when {@code format} is
  * {@code json} (any case), the text {@code pattern} otherwise. Choosing here rather than between
  * two appenders keeps logback from warning about the unused one on stdout, which would break a
- * JSON-only stream; and a mistyped format still logs, as text, instead of going silent.
+ * JSON-only stream; and a mistyped format still logs, as text, instead of going silent. Text lines
+ * are escaped here, at the encoder, so that no caller can forge a line or a key-value.
  */
 public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
 
@@ -59,9 +60,10 @@ public final class LogFormatEncoder extends EncoderBase<ILoggingEvent> {
     return delegate.headerBytes();
   }
 
+  /** Text lines get every value escaped (see {@link LogText}); JSON escapes by its own rules. */
   @Override
   public byte[] encode(ILoggingEvent event) {
-    return delegate.encode(event);
+    return delegate.encode(writesJson() ? event : new EscapedLoggingEvent(event));
   }
 
   @Override
