@@ -53,8 +53,36 @@ public final class RequestLogHandler implements Handler<RoutingContext> {
     long startedNanos = System.nanoTime();
     ctx.put(CONTEXT_KEY, requestId);
     ctx.response().putHeader(HEADER, requestId);
-    ctx.addEndHandler(ended -> logCompletion(ctx, requestId, startedNanos, ended.succeeded()));
+    ctx.addEndHandler(ended -> {
+      if (ended.failed() && !ctx.response().ended() && !ctx.response().closed()) {
+        logOnceAnswered(ctx, requestId, startedNanos);
+      } else {
+        logCompletion(ctx, requestId, startedNanos, ended.succeeded());
+      }
+    });
     ctx.next();
+  }
+
+  /**
+   * The request failed but its answer can still be sent: Vert.x reports a form the decoder refuses (a
+   * field over 8 KiB, more than 256 fields) or a broken chunk to the response before any handler has
+   * answered. The line waits for that answer, so it shows the status the client got.
+   */
+  private void logOnceAnswered(RoutingContext ctx, String requestId, long startedNanos) {
+    boolean[] logged = new boolean[1];
+    ctx.addBodyEndHandler(answered -> {
+      if (!logged[0]) {
+        logged[0] = true;
+        logCompletion(ctx, requestId, startedNanos, true);
+      }
+    });
+    // The routing context is done with the response's close handler once its end handlers have run.
+    ctx.response().closeHandler(closed -> {
+      if (!logged[0]) {
+        logged[0] = true;
+        logCompletion(ctx, requestId, startedNanos, false);
+      }
+    });
   }
 
   private void logCompletion(RoutingContext ctx, String requestId, long startedNanos, boolean completed) {
