@@ -1,9 +1,12 @@
 package dev.qiwigateway;
 
+import dev.qiwigateway.config.HttpServerSettings;
 import dev.qiwigateway.http.MerchantAuthHandler;
 import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.http.Reply;
+import dev.qiwigateway.http.UnreadableRequests;
 import dev.qiwigateway.notification.NotificationRoutes;
+import dev.qiwigateway.ops.ConnectionGuard;
 import dev.qiwigateway.ops.RequestLogHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,16 +25,22 @@ public final class ApiVerticle extends VerticleBase {
   public static final int BODY_LIMIT_BYTES = 64 * 1024;
 
   private final GatewayServices services;
+  private final ConnectionGuard.Limit connections;
   private HttpServer server;
   private NotificationRoutes notifications;
 
-  public ApiVerticle(GatewayServices services) {
+  /** @param connections the replica's connection limit, shared by all its API verticles */
+  public ApiVerticle(GatewayServices services, ConnectionGuard.Limit connections) {
     this.services = services;
+    this.connections = connections;
   }
 
   @Override
   public Future<?> start() {
+    HttpServerSettings limits = services.config().httpServer();
+    ConnectionGuard guard = new ConnectionGuard(vertx, connections, limits.headerTimeout(), limits.idleTimeout());
     Router router = Router.router(vertx);
+    router.route().handler(guard);
     router.route().handler(new RequestLogHandler());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()::merchantFor));
@@ -43,12 +52,19 @@ public final class ApiVerticle extends VerticleBase {
     notifications.mount(router);
     router.route().last().handler(ctx -> Reply.respond(ctx, Future.failedFuture(Problems.notFound())));
     router.route().failureHandler(Problems::handleFailure);
+    router.errorHandler(400, Problems::handleUnroutable);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().httpHost())
         .setCompressionSupported(false)
-        .setIdleTimeout(75)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen(services.config().httpPort());
+        // Cleartext HTTP/2 sniffing holds a connection back from the connection handler until a whole
+        // request head has arrived, which would hide exactly the slow clients the guard must see.
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) limits.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    return server.connectionHandler(guard::admit)
+        .invalidRequestHandler(UnreadableRequests::answer)
+        .requestHandler(router)
+        .listen(services.config().httpPort());
   }
 
   /**

@@ -24,6 +24,7 @@ import dev.qiwigateway.db.PostgresUrl;
 import dev.qiwigateway.event.EventFeed;
 import dev.qiwigateway.event.EventRoutes;
 import dev.qiwigateway.notification.NotificationInbox;
+import dev.qiwigateway.ops.ConnectionGuard;
 import dev.qiwigateway.ops.ManagementVerticle;
 import dev.qiwigateway.ops.OpenApiDocument;
 import dev.qiwigateway.ops.ServiceReadiness;
@@ -215,8 +216,9 @@ public final class GatewayApp {
   private Future<ApiDeployment> deployApi() {
     List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
     int count = apiInstances();
+    ConnectionGuard.Limit connections = new ConnectionGuard.Limit(config.httpServer().maxConnections(), registry);
     return vertx.deployVerticle(() -> {
-      ApiVerticle instance = new ApiVerticle(services);
+      ApiVerticle instance = new ApiVerticle(services, connections);
       instances.add(instance);
       return instance;
     }, new DeploymentOptions().setInstances(count))

@@ -29,7 +29,8 @@ public record GatewayConfig(
     int sandboxPort,
     Duration drainTimeout,
     String logFormat,
-    PollerSettings poller) {
+    PollerSettings poller,
+    HttpServerSettings httpServer) {
 
   /** QIWI refuses lifetimes further ahead than this (docs/qiwi.md#issue-bill-fields). */
   public static final Duration QIWI_LIFETIME_LIMIT = Duration.ofDays(45);
@@ -71,7 +72,8 @@ public record GatewayConfig(
         in.port("SANDBOX_PORT", 8090),
         Duration.ofMillis(in.integer("DRAIN_TIMEOUT_MS", 20_000, 0, 600_000)),
         in.parsed("LOG_FORMAT", "text", GatewayConfig::logFormat, "must be text or json"),
-        PollerSettings.read(in));
+        PollerSettings.read(in),
+        HttpServerSettings.read(in));
     if (!in.problems().isEmpty()) {
       throw new ConfigException(in.problems());
     }
@@ -81,13 +83,13 @@ public record GatewayConfig(
   public GatewayConfig withDatabase(DatabaseSettings newDatabase) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, newDatabase, qiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat, poller);
+        logFormat, poller, httpServer);
   }
 
   public GatewayConfig withQiwi(QiwiSettings newQiwi) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, database, newQiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat, poller);
+        logFormat, poller, httpServer);
   }
 
   public boolean isDev() {
@@ -97,7 +99,7 @@ public record GatewayConfig(
   /** The configuration as an operator may see it: structure and non-secret values only. */
   public String describe() {
     return "profile=" + profile.configName()
-        + " http=" + httpHost + ":" + httpPort
+        + " http=" + httpHost + ":" + httpPort + " (" + httpServer.describe() + ")"
         + " management=" + managementPort
         + " database=" + database.describe()
         + " qiwi=" + qiwi.describe()

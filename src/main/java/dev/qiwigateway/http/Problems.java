@@ -24,11 +24,41 @@ public final class Problems {
   }
 
   public static void handleFailure(RoutingContext ctx) {
+    if (bodyStreamBroke(ctx)) {
+      // The client's bytes, not our code: an invalid chunk size, a form the decoder refuses.
+      LOG.atWarn().addKeyValue("route", routeOf(ctx)).addKeyValue("cause", ctx.failure().getClass().getName())
+          .log("request body unreadable");
+      send(ctx, malformedRequest());
+      return;
+    }
     Problem problem = toProblem(ctx);
     if (problem.status() >= 500 && !(ctx.failure() instanceof Problem)) {
       LOG.atError().setCause(ctx.failure()).addKeyValue("route", routeOf(ctx)).log("request failed unexpectedly");
     }
     send(ctx, problem);
+  }
+
+  /**
+   * For {@code router.errorHandler(400, ...)}: Vert.x could not match the request to routes, e.g. a
+   * path with an invalid percent-escape ({@code %zz}). The client's mistake, answered without a log line.
+   */
+  public static void handleUnroutable(RoutingContext ctx) {
+    send(ctx, malformedRequest());
+  }
+
+  /**
+   * Failed while the body was still being read, with no status of its own: the request stream broke
+   * on what the client sent (the body handler reports such failures, other than its own 400 and 413, as
+   * status 200). Our handlers run only once the body is in, so this is never our bug.
+   */
+  private static boolean bodyStreamBroke(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    return failure != null && !(failure instanceof Problem) && !ctx.request().isEnded()
+        && (ctx.statusCode() == 200 || ctx.statusCode() == -1);
+  }
+
+  public static Problem malformedRequest() {
+    return Problem.of(400, "malformed_request", "Malformed request", "The request could not be read.");
   }
 
   /** A failed answer of a route (see {@link Reply#respond}): its problem as {@link #from} reads it, bugs logged. */
@@ -63,7 +93,7 @@ public final class Problems {
       case 413 -> Problem.of(413, "payload_too_large", "Payload too large", "The request body exceeds 64 KiB.");
       case 415 -> Problem.of(415, "unsupported_media_type", "Unsupported media type",
           "The request body must be application/json.");
-      case 400 -> Problem.of(400, "malformed_request", "Malformed request", "The request could not be read.");
+      case 400 -> malformedRequest();
       case 404 -> notFound();
       case 405 -> Problem.of(405, "method_not_allowed", "Method not allowed", "This resource does not support the method.");
       default -> INTERNAL;

@@ -123,9 +123,12 @@ public final class NotificationRoutes {
     answers.send(ctx.response(), verdict.answer());
   }
 
-  /** 413 and 400 come from reading the body; anything else is our own failure, and QIWI should come back. */
+  /**
+   * 413 and 400 come from reading the body, as does any failure while it is still arriving (an invalid
+   * chunk size); anything else is our own failure, and QIWI should come back.
+   */
   private void bodyFailed(RoutingContext ctx) {
-    if (ctx.statusCode() == 413 || ctx.statusCode() == 400) {
+    if (ctx.statusCode() == 413 || ctx.statusCode() == 400 || !ctx.request().isEnded()) {
       metrics.received();
       String source = sourceOf(ctx);
       NotificationAnswer answer = authenticator.allows(source) ? NotificationAnswer.MALFORMED

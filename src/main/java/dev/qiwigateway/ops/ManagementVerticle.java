@@ -1,5 +1,6 @@
 package dev.qiwigateway.ops;
 
+import dev.qiwigateway.http.UnreadableRequests;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -64,7 +65,10 @@ public final class ManagementVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> problem(ctx, 404, "not_found", "Not Found", "No such management endpoint"));
     router.errorHandler(405, ctx -> problem(ctx, 405, "method_not_allowed", "Method Not Allowed",
         "The management endpoints answer GET"));
+    router.errorHandler(400, ctx -> problem(ctx, 400, "malformed_request", "Malformed request",
+        "The request could not be read."));
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .invalidRequestHandler(UnreadableRequests::answer)
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening);
