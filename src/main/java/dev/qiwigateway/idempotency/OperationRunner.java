@@ -1,8 +1,8 @@
 package dev.qiwigateway.idempotency;
 
 import dev.qiwigateway.http.Problem;
-import dev.qiwigateway.idempotency.IdempotencyRecord.Claim;
 import dev.qiwigateway.http.Reply;
+import dev.qiwigateway.idempotency.IdempotencyRecord.Claim;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.idempotency.IdempotentOperation.Phase;
 import dev.qiwigateway.idempotency.IdempotentOperation.Step;
@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Runs an idempotent operation under its key's lease, for the request that claimed the key and for the
  * completer alike: each phase in one transaction that also stores the final answer with the key (the
  * first phase of a request also claims the key in it), the work between phases after that commit. An
- * issue thus commits twice: key and reserved bill; then QIWI's answer, its event and the stored reply. Whatever does not end in a stored answer ends the lease, so
- * the next try resumes at once; a holder that lost its lease learns the answer of the one that won.
+ * issue thus commits twice: key and reserved bill; then QIWI's answer, its event and the stored reply.
+ * Whatever does not end in a stored answer ends the lease, so the next try resumes at once; a holder
+ * that lost its lease learns the answer of the one that won.
  */
 public final class OperationRunner {
 
