@@ -138,9 +138,10 @@ public final class GatewayApp {
     BillStore bills = new BillStore(pool, config.poller().billFirstDelay());
     RefundLedger refunds = new RefundLedger(pool, config.poller().refundFirstDelay());
     IdempotencyStore keys = new IdempotencyStore(pool, config.idempotency().lease());
-    OperationRunner runner = new OperationRunner(pool, keys, List.of(new IssueBill(bills, qiwi, config.qiwi()),
-        new CancelBill(bills, qiwi), new RefundBill(refunds, qiwi)));
-    BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(keys, runner),
+    IssueBill issue = new IssueBill(bills, qiwi, config.qiwi());
+    OperationRunner runner = new OperationRunner(pool, keys, List.of(issue, new CancelBill(bills, qiwi),
+        new RefundBill(refunds, qiwi)));
+    BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(runner), issue,
         new BillQueries(bills, refunds, qiwi));
     IdempotencySettings idempotency = config.idempotency();
     IdempotencyCompleter completer = new IdempotencyCompleter(vertx, keys, runner,

@@ -27,11 +27,13 @@ public final class BillRoutes {
 
   private final GatewayConfig config;
   private final IdempotentRequests idempotent;
+  private final IssueBill issue;
   private final BillQueries queries;
 
-  public BillRoutes(GatewayConfig config, IdempotentRequests idempotent, BillQueries queries) {
+  public BillRoutes(GatewayConfig config, IdempotentRequests idempotent, IssueBill issue, BillQueries queries) {
     this.config = config;
     this.idempotent = idempotent;
+    this.issue = issue;
     this.queries = queries;
   }
 
@@ -49,14 +51,16 @@ public final class BillRoutes {
     IdempotencyKey key = key(ctx);
     NewBill bill = NewBill.from(body, config.currencies(), config.billLifetimeDefault(), config.billLifetimeMax(),
         Instant.now());
-    String billId = bill.billId() != null ? bill.billId() : GeneratedIds.billId();
-    respond(ctx, idempotent.handle(ctx, key, Kind.ISSUE_BILL, bill.withBillId(billId).toStored(), billId));
+    NewBill chosen = bill.billId() != null ? bill : bill.withBillId(GeneratedIds.billId());
+    // Read and validated once: a new key starts from this bill; only a resumption decodes the stored form.
+    respond(ctx, idempotent.handle(ctx, key, Kind.ISSUE_BILL, body, chosen.toStored(), chosen.billId(),
+        record -> issue.firstPhase(record, chosen)));
   }
 
   private void cancel(RoutingContext ctx) {
     String billId = knownBillId(ctx);
-    JsonBody.read(ctx, false);
-    respond(ctx, idempotent.handle(ctx, key(ctx), Kind.CANCEL_BILL, CancelBill.request(billId), billId));
+    JsonObject body = JsonBody.read(ctx, false);
+    respond(ctx, idempotent.handle(ctx, key(ctx), Kind.CANCEL_BILL, body, CancelBill.request(billId), billId));
   }
 
   private void refund(RoutingContext ctx) {
@@ -72,7 +76,8 @@ public final class BillRoutes {
     BigDecimal amount = Money.parse(errors.string(body, "amount", true), null, reason -> errors.add("amount", reason));
     errors.throwIfAny();
     String chosen = refundId != null ? refundId : GeneratedIds.refundId();
-    respond(ctx, idempotent.handle(ctx, key, Kind.REFUND_BILL, RefundBill.request(billId, chosen, amount), chosen));
+    respond(ctx, idempotent.handle(ctx, key, Kind.REFUND_BILL, body, RefundBill.request(billId, chosen, amount),
+        chosen));
   }
 
   private void getBill(RoutingContext ctx) {

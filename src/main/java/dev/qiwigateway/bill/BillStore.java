@@ -28,7 +28,7 @@ public final class BillStore {
   private static final String RESERVE = "INSERT INTO bill (bill_id, merchant_id, amount, currency, customer, comment, "
       + "pay_source, provider_name, success_url, fail_url, pay_url, expires_at, created_by_key) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (bill_id) DO NOTHING "
-      + "RETURNING " + Bill.COLUMNS;
+      + "RETURNING bill_id";
   private static final String BY_ID = "SELECT " + Bill.COLUMNS + " FROM bill WHERE bill_id = $1";
   private static final String ISSUED_OF_MERCHANT = "SELECT " + Bill.COLUMNS
       + " FROM bill WHERE bill_id = $1 AND merchant_id = $2 AND issue_state = 'issued'";
@@ -38,8 +38,8 @@ public final class BillStore {
       + "next_poll_at = CASE WHEN $2 = 'waiting' "
       + "THEN least(next_poll_at, now() + $3::int * interval '1 millisecond', expires_at) END "
       + "WHERE bill_id = $1 AND issue_state = 'pending' RETURNING " + Bill.COLUMNS;
-  private static final String MARK_REFUSED =
-      "UPDATE bill SET issue_state = 'refused', updated_at = now() WHERE bill_id = $1 AND issue_state = 'pending'";
+  /** A pending bill has no event, refund or poll yet: nothing refers to it. */
+  private static final String RELEASE_REFUSED = "DELETE FROM bill WHERE bill_id = $1 AND issue_state = 'pending'";
   private static final String APPLY_STATUS = "UPDATE bill SET status = $2, status_changed_at = now(), "
       + "qiwi_checked_at = now(), updated_at = now(), next_poll_at = NULL "
       + "WHERE bill_id = $1 AND status = 'waiting' AND issue_state = 'issued' AND $2 <> 'waiting' "
@@ -65,17 +65,17 @@ public final class BillStore {
   }
 
   /**
-   * Inserts a pending bill; empty when the bill_id is already taken (by this request's key or another).
+   * Inserts a pending bill; false when the bill_id is already taken (by this request's key or another).
    * The pending row with its {@code created_by_key} is where a resumed issue request starts again.
    */
-  Future<Optional<Bill>> reserve(SqlClient client, NewBill bill, String merchantId, String payUrl,
+  Future<Boolean> reserve(SqlClient client, NewBill bill, String merchantId, String payUrl,
       String idempotencyKey) {
     Tuple values = Tuple.tuple()
         .addString(bill.billId()).addString(merchantId).addBigDecimal(bill.amount()).addString(bill.currency())
         .addString(bill.customer()).addString(bill.comment()).addString(bill.paySource())
         .addString(bill.providerName()).addString(bill.successUrl()).addString(bill.failUrl()).addString(payUrl)
         .addOffsetDateTime(bill.expiresAt().atOffset(ZoneOffset.UTC)).addString(idempotencyKey);
-    return client.preparedQuery(RESERVE).execute(values).map(BillStore::first);
+    return client.preparedQuery(RESERVE).execute(values).map(rows -> rows.rowCount() == 1);
   }
 
   Future<Optional<Bill>> byId(SqlClient client, String billId) {
@@ -91,19 +91,26 @@ public final class BillStore {
     return client.preparedQuery(ISSUED_OF_MERCHANT).execute(Tuple.of(billId, merchantId)).map(BillStore::first);
   }
 
-  /** QIWI confirmed the bill: it becomes visible with QIWI's status and its first event, in the caller's tx. */
-  Future<Optional<Bill>> markIssued(SqlClient tx, String billId, BillStatus status) {
+  /**
+   * QIWI confirmed the bill: it becomes visible with QIWI's status and its first event, in the caller's
+   * tx. Empty when it was no longer pending. The event's insert is sent, not awaited: the caller's
+   * transaction must wait for {@link Confirmed#announced} before it commits, and may send more meanwhile.
+   */
+  Future<Optional<Confirmed>> markIssued(SqlClient tx, String billId, BillStatus status) {
     return tx.preparedQuery(MARK_ISSUED).execute(Tuple.of(billId, status.wireName(), firstPollMs))
         .map(BillStore::first)
-        .compose(issued -> issued.isEmpty() ? Future.succeededFuture(issued)
-            : announce(tx, issued.get()).map(issued));
+        .map(issued -> issued.map(bill -> new Confirmed(bill, announce(tx, bill))));
+  }
+
+  /** A bill just marked issued, and the write of its first event, still in flight. */
+  record Confirmed(Bill bill, Future<Void> announced) {
   }
 
   /**
    * QIWI notified us about bills whose issue we have not confirmed yet (the PUT's answer is still on its
    * way, or its handler died): their first status check comes as soon as the issue is recorded, not
    * after the usual first delay, so a payment that raced the issue is learnt promptly. Bills not pending
-   * (unknown, issued, refused) are left alone. In the caller's transaction.
+   * (unknown or issued) are left alone. In the caller's transaction.
    */
   public Future<Void> checkOnceIssued(SqlClient tx, List<String> billIds) {
     if (billIds.isEmpty()) {
@@ -113,8 +120,9 @@ public final class BillStore {
         .mapEmpty();
   }
 
-  Future<Void> markRefused(SqlClient tx, String billId) {
-    return tx.preparedQuery(MARK_REFUSED).execute(Tuple.of(billId)).mapEmpty();
+  /** QIWI refused to issue the bill: its pending row is deleted, in the caller's tx, and its billId is free again. */
+  Future<Void> releaseRefused(SqlClient tx, String billId) {
+    return tx.preparedQuery(RELEASE_REFUSED).execute(Tuple.of(billId)).mapEmpty();
   }
 
   /**

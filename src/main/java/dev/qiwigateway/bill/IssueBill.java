@@ -11,16 +11,25 @@ import dev.qiwigateway.qiwi.QiwiBill;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiException;
 import io.vertx.core.Future;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * POST /v1/bills as a resumable operation. First phase: reserve the bill_id for this request's key (a
- * resumption finds its own pending row there). Then PUT the bill at QIWI; the second phase records
- * QIWI's answer with the first event and the stored answer. A resumption (retry, take-over or
- * completer) re-sends the very same PUT, which QIWI treats idempotently.
+ * POST /v1/bills as a resumable operation. First phase, in the key's own claim transaction: reserve the
+ * bill_id for this request's key (a resumption finds its own pending row there). Then PUT the bill at
+ * QIWI; the second phase records QIWI's answer with the first event and the stored answer. A resumption
+ * (retry, take-over or completer) re-sends the very same PUT, which QIWI treats idempotently.
+ *
+ * <p>QIWI's refusals (docs/api.md#issue-a-bill): a refusal of this bill is stored as 422
+ * provider_rejected and frees its billId (QIWI holds no such bill); a refusal of the gateway itself
+ * (credentials, contract, a block) is an operator's problem, answered 503 and never stored, so the same
+ * key issues the bill once an operator has fixed it.
  */
 public final class IssueBill implements IdempotentOperation {
 
   private static final int BILL_EXISTS_AT_QIWI = 215;
+  private static final Logger LOG = LoggerFactory.getLogger(IssueBill.class);
 
   private final BillStore bills;
   private final QiwiClient qiwi;
@@ -37,19 +46,29 @@ public final class IssueBill implements IdempotentOperation {
     return Kind.ISSUE_BILL;
   }
 
+  /** A resumption: the bill as the record stored it, with the billId and expiry first chosen. */
   @Override
   public Phase firstPhase(IdempotencyRecord record) {
-    NewBill bill = NewBill.fromStored(record.request());
+    return firstPhase(record, NewBill.fromStored(record.request()));
+  }
+
+  /** The first phase for {@code bill}, the record's request: as the handler validated it, or as stored. */
+  public Phase firstPhase(IdempotencyRecord record, NewBill bill) {
     String payUrl = PayUrl.of(qiwiSettings.payUrl(), qiwiSettings.credentials().prvId(), bill);
     return tx -> bills.reserve(tx, bill, record.merchantId(), payUrl, record.key())
-        .compose(reserved -> reserved.isPresent() ? Future.<Step>succeededFuture(atQiwi(bill))
-            : bills.byId(tx, bill.billId()).map(existing -> resumeOrRefuse(record, bill, existing.orElseThrow())));
+        .compose(reserved -> reserved ? Future.<Step>succeededFuture(atQiwi(bill))
+            : bills.byId(tx, bill.billId()).map(existing -> resumeOrRefuse(record, bill, existing)));
   }
 
   /** The bill_id exists already: this request's own earlier attempt, or somebody else's bill. */
-  private Step resumeOrRefuse(IdempotencyRecord held, NewBill bill, Bill found) {
+  private Step resumeOrRefuse(IdempotencyRecord held, NewBill bill, Optional<Bill> existing) {
+    if (existing.isEmpty()) {
+      // The conflicting bill was refused and freed between the two statements: nothing is stored, retry.
+      throw Problem.unavailable("The billId was just released; retry with the same Idempotency-Key.", 1);
+    }
+    Bill found = existing.get();
     boolean ours = found.merchantId().equals(held.merchantId()) && found.createdByKey().equals(held.key());
-    if (!ours || "refused".equals(found.issueState())) {
+    if (!ours) {
       return Step.respond(Responses.problem(Problem.of(409, "bill_exists", "Bill already exists",
           "A bill with billId '" + bill.billId() + "' already exists; choose another billId.")));
     }
@@ -61,11 +80,22 @@ public final class IssueBill implements IdempotentOperation {
         bill.expiresAt(), bill.paySource(), bill.providerName());
     return Step.then(() -> qiwi.issueBill(issue)
         .map(issued -> recordIssued(bill.billId(), issued.status()))
-        .recover(failure -> failure instanceof QiwiException.Rejection rejection
-            ? (rejection.resultCode() == BILL_EXISTS_AT_QIWI ? reconcileExisting(bill, rejection)
-                : Future.succeededFuture(recordRefused(bill.billId(), rejection)))
+        .recover(failure -> failure instanceof QiwiException.Rejection rejection ? refused(bill, rejection)
             : Future.failedFuture(failure))
         .recover(ProviderProblems::unknownOutcome));
+  }
+
+  private Future<Phase> refused(NewBill bill, QiwiException.Rejection rejection) {
+    if (rejection.resultCode() == BILL_EXISTS_AT_QIWI) {
+      return reconcileExisting(bill, rejection);
+    }
+    if (rejection.needsOperator()) {
+      // QiwiClient has alerted the operators; the pending bill stays for this key's retry or the completer.
+      LOG.atWarn().addKeyValue("billId", bill.billId()).addKeyValue("resultCode", rejection.resultCode())
+          .log("QIWI refused the gateway itself; the issue waits for an operator and the caller's retry");
+      return Future.failedFuture(ProviderProblems.integrationRefused());
+    }
+    return Future.succeededFuture(recordRefused(bill.billId(), rejection));
   }
 
   /** 215: QIWI has a bill with this id; it is ours when amount, currency and wallet match (docs/qiwi.md#idempotency-at-qiwi). */
@@ -81,14 +111,16 @@ public final class IssueBill implements IdempotentOperation {
         && (existing.user() == null || existing.user().equals(bill.customer()));
   }
 
+  /** The bill, its first event and the stored answer: the event's insert and the answer travel together. */
   private Phase recordIssued(String billId, BillStatus status) {
-    return tx -> bills.markIssued(tx, billId, status)
-        .compose(issued -> issued.isPresent() ? Future.succeededFuture(issued) : bills.byId(tx, billId))
-        .map(bill -> Step.respond(created(bill.orElseThrow())));
+    return tx -> bills.markIssued(tx, billId, status).compose(confirmed -> confirmed.isPresent()
+        ? Future.succeededFuture(Step.respondWhile(created(confirmed.get().bill()), confirmed.get().announced()))
+        : bills.byId(tx, billId).map(bill -> Step.respond(created(bill.orElseThrow()))));
   }
 
+  /** QIWI holds no bill of ours with this id: the pending row goes, so the billId may be issued again. */
   private Phase recordRefused(String billId, QiwiException.Rejection rejection) {
-    return tx -> bills.markRefused(tx, billId)
+    return tx -> bills.releaseRefused(tx, billId)
         .map(v -> Step.respond(Responses.problem(ProviderProblems.rejected(rejection))));
   }
 

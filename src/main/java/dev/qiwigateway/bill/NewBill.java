@@ -57,7 +57,7 @@ public record NewBill(
       errors.add("customer", "must be a QIWI wallet phone: 'tel:+' and 7 to 15 digits");
     }
     String comment = errors.string(body, "comment", true);
-    if (comment != null && (comment.isEmpty() || comment.length() > QiwiIds.COMMENT_MAX)) {
+    if (comment != null && (comment.isEmpty() || codePoints(comment) > QiwiIds.COMMENT_MAX)) {
       errors.add("comment", "must be 1 to 255 characters");
     }
     Instant expiresAt = expiresAt(errors.string(body, "expiresAt", false), now, lifetimeDefault, lifetimeMax, errors);
@@ -66,7 +66,7 @@ public record NewBill(
       errors.add("paySource", "must be qw or mobile");
     }
     String providerName = errors.string(body, "providerName", false);
-    if (providerName != null && (providerName.isEmpty() || providerName.length() > QiwiIds.PROVIDER_NAME_MAX)) {
+    if (providerName != null && (providerName.isEmpty() || codePoints(providerName) > QiwiIds.PROVIDER_NAME_MAX)) {
       errors.add("providerName", "must be 1 to 100 characters");
     }
     String successUrl = url(errors.string(body, "successUrl", false), "successUrl", errors);
@@ -100,6 +100,11 @@ public record NewBill(
 
   public NewBill withBillId(String id) {
     return new NewBill(id, amount, currency, customer, comment, expiresAt, paySource, providerName, successUrl, failUrl);
+  }
+
+  /** Counted strings count characters as QIWI and PostgreSQL's char_length do: code points, not UTF-16 units. */
+  private static int codePoints(String text) {
+    return text.codePointCount(0, text.length());
   }
 
   /** QIWI's lifetime has whole seconds; the stored expiry is exactly what QIWI was told. */

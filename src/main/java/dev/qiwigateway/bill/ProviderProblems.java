@@ -13,6 +13,9 @@ import io.vertx.core.Future;
  */
 final class ProviderProblems {
 
+  /** An operator needs minutes, not seconds, to fix credentials: do not invite a retry storm. */
+  private static final int INTEGRATION_RETRY_AFTER_SECONDS = 60;
+
   private ProviderProblems() {
   }
 
@@ -34,6 +37,16 @@ final class ProviderProblems {
       return Future.failedFuture(providerUnavailable(1));
     }
     return Future.failedFuture(failure);
+  }
+
+  /**
+   * QIWI refused the gateway itself (credentials, contract, a block): the checkout did nothing wrong and
+   * can do nothing about it. 503 like any outage of the gateway, not stored, so the same key issues the
+   * bill once an operator has fixed the integration; the QIWI client has raised the alarm.
+   */
+  static Problem integrationRefused() {
+    return Problem.unavailable("QIWI refused the gateway's integration; operators have been alerted. "
+        + "Retry with the same Idempotency-Key.", INTEGRATION_RETRY_AFTER_SECONDS);
   }
 
   private static Problem providerUnavailable(int retryAfterSeconds) {

@@ -10,11 +10,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.List;
 
 /**
- * Reads a merchant API request body strictly: JSON only, an object at the top, no duplicate members
- * (a duplicate "amount" must never be resolved silently in either direction). Numbers keep their exact
- * decimal value, though amounts are strings by contract.
+ * Reads a merchant API request body strictly: JSON only, UTF-8 only (no byte-order mark, no UTF-16 or
+ * UTF-32, which the parser would otherwise detect and accept), an object at the top, no duplicate
+ * members (a duplicate "amount" must never be resolved silently in either direction), and text that is
+ * valid Unicode: a lone UTF-16 surrogate (an escape such as {@code "\udc00"}) would reach QIWI and the
+ * database as {@code ?}, so it is refused as a field error. Numbers keep their exact decimal value,
+ * though amounts are strings by contract. The handler reads a body once, here.
  */
 public final class JsonBody {
 
@@ -60,11 +64,15 @@ public final class JsonBody {
   }
 
   public static JsonObject parseObject(Buffer body) {
-    try (JsonParser parser = FACTORY.createParser(body.getBytes())) {
+    byte[] bytes = body.getBytes();
+    if (!plainUtf8(bytes)) {
+      throw malformed("The request body must be UTF-8 without a byte-order mark.");
+    }
+    try (JsonParser parser = FACTORY.createParser(bytes)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw malformed("The request body must be a JSON object.");
       }
-      JsonObject object = readObject(parser);
+      JsonObject object = readObject(parser, null);
       if (parser.nextToken() != null) {
         throw malformed("The request body has content after the JSON object.");
       }
@@ -75,29 +83,56 @@ public final class JsonBody {
     }
   }
 
-  private static JsonObject readObject(JsonParser parser) throws IOException {
+  /**
+   * JSON text starts with ASCII (whitespace or the object's brace): a byte-order mark, or a zero byte
+   * among the first four (UTF-16 or UTF-32, as the parser would detect them), is another encoding.
+   */
+  private static boolean plainUtf8(byte[] bytes) {
+    if (bytes.length >= 2 && (bytes[0] & 0xff) >= 0xef) {
+      return false; // EF BB BF (UTF-8's mark), FE FF and FF FE (UTF-16's); no JSON text starts with these bytes
+    }
+    for (int i = 0; i < Math.min(4, bytes.length); i++) {
+      if (bytes[i] == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code member}: the top-level member being read, which names a field error; null at the top. */
+  private static JsonObject readObject(JsonParser parser, String member) throws IOException {
     JsonObject object = new JsonObject();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
-      object.put(name, readValue(parser, parser.nextToken()));
+      String field = member == null ? name : member;
+      if (hasLoneSurrogate(name)) {
+        throw notUnicode(member == null ? "(member name)" : member);
+      }
+      object.put(name, readValue(parser, parser.nextToken(), field));
     }
     return object;
   }
 
-  private static Object readValue(JsonParser parser, JsonToken token) throws IOException {
+  private static Object readValue(JsonParser parser, JsonToken token, String field) throws IOException {
     if (token == null) {
       throw malformed("The request body is not valid JSON.");
     }
     return switch (token) {
-      case START_OBJECT -> readObject(parser);
+      case START_OBJECT -> readObject(parser, field);
       case START_ARRAY -> {
         JsonArray array = new JsonArray();
         for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-          array.add(readValue(parser, next));
+          array.add(readValue(parser, next, field));
         }
         yield array;
       }
-      case VALUE_STRING -> parser.getText();
+      case VALUE_STRING -> {
+        String text = parser.getText();
+        if (hasLoneSurrogate(text)) {
+          throw notUnicode(field);
+        }
+        yield text;
+      }
       case VALUE_NUMBER_INT -> parser.getNumberValue();
       case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
       case VALUE_TRUE -> Boolean.TRUE;
@@ -105,6 +140,23 @@ public final class JsonBody {
       case VALUE_NULL -> null;
       default -> throw malformed("The request body is not valid JSON.");
     };
+  }
+
+  static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Problem notUnicode(String field) {
+    return Problem.validation(List.of(new Problem.FieldError(field,
+        "must be valid Unicode text: it holds a lone UTF-16 surrogate")));
   }
 
   private static Problem malformed(String detail) {

@@ -28,8 +28,13 @@ public record IdempotencyRecord(String merchantId, String key, Kind kind, JsonOb
   /** What claiming an idempotency key for a request found. */
   public sealed interface Claim {
 
-    /** This request holds the lease: run (or resume) the operation of the record. */
-    record Acquired(IdempotencyRecord record) implements Claim {
+    /**
+     * This request holds the lease: run (or resume) the operation of the record.
+     *
+     * @param fresh the key was new, so the record is exactly the request being handled; false when an
+     *              expired lease was taken over and the stored request (with its first resource id) rules
+     */
+    record Acquired(IdempotencyRecord record, boolean fresh) implements Claim {
     }
 
     /** The same request already completed: answer with its stored response. */

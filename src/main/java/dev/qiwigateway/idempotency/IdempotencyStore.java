@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * with a lease; whoever holds the lease runs the operation; a lease that expires (its holder died) is
  * taken over by the next request with that key or by the completer, with the stored resource id.
  * Leases are measured on the database's clock only ({@code now()}), so replicas with skewed clocks
- * still agree on who holds a key. Every method is a single non-blocking statement.
+ * still agree on who holds a key. Every method is a single non-blocking statement; a claim may run in
+ * the caller's transaction, so that the operation's first phase commits with it.
  */
 public final class IdempotencyStore {
 
@@ -103,36 +104,48 @@ public final class IdempotencyStore {
    */
   public Future<Claim> claim(IdempotencyKey key, String fingerprint, Kind operation, JsonObject request,
       String proposedResourceId) {
-    Tuple params = Tuple.of(key.merchantId(), key.value(), fingerprint, operation.storedName(), request,
-        proposedResourceId, lease.toMillis());
-    return claim(key, fingerprint, params, CLAIM_ATTEMPTS);
+    return claim(pool, key, fingerprint, operation, request, proposedResourceId);
   }
 
-  private Future<Claim> claim(IdempotencyKey key, String fingerprint, Tuple params, int attemptsLeft) {
-    return pool.preparedQuery(CLAIM).execute(params)
+  /**
+   * {@link #claim(IdempotencyKey, String, Kind, JsonObject, String)} through {@code client}: in a transaction,
+   * the claim commits with whatever else that transaction writes, and a concurrent claim of the same key
+   * waits for it, then sees the key in use.
+   */
+  Future<Claim> claim(SqlClient client, IdempotencyKey key, String fingerprint, Kind operation, JsonObject request,
+      String proposedResourceId) {
+    Tuple params = Tuple.of(key.merchantId(), key.value(), fingerprint, operation.storedName(), request,
+        proposedResourceId, lease.toMillis());
+    return claim(client, key, fingerprint, params, CLAIM_ATTEMPTS);
+  }
+
+  private Future<Claim> claim(SqlClient client, IdempotencyKey key, String fingerprint, Tuple params,
+      int attemptsLeft) {
+    return client.preparedQuery(CLAIM).execute(params)
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(Optional.of(acquired(rows.iterator().next())))
-            : classify(key, fingerprint))
+            : classify(client, key, fingerprint))
         .compose(found -> {
           if (found.isPresent()) {
             return Future.succeededFuture(found.get());
           }
-          return attemptsLeft > 1 ? claim(key, fingerprint, params, attemptsLeft - 1)
+          return attemptsLeft > 1 ? claim(client, key, fingerprint, params, attemptsLeft - 1)
               : Future.failedFuture(new IllegalStateException("idempotency key kept changing under its claim"));
         });
   }
 
   private Claim acquired(Row row) {
     IdempotencyRecord record = record(row, Kind.fromStored(row.getString("operation")).orElseThrow());
-    if (!row.getBoolean("inserted")) {
+    boolean fresh = row.getBoolean("inserted");
+    if (!fresh) {
       LOG.atInfo().addKeyValue("merchantId", record.merchantId()).addKeyValue("idempotencyKey", record.key())
           .log("resumed an idempotent request whose lease had ended");
     }
-    return new Claim.Acquired(record);
+    return new Claim.Acquired(record, fresh);
   }
 
   /** Empty: the key vanished or its lease just expired between the statements, so the claim runs again. */
-  private Future<Optional<Claim>> classify(IdempotencyKey key, String fingerprint) {
-    return find(key).map(found -> {
+  private Future<Optional<Claim>> classify(SqlClient client, IdempotencyKey key, String fingerprint) {
+    return find(client, key).map(found -> {
       if (found == null) {
         return Optional.empty();
       }
@@ -148,12 +161,12 @@ public final class IdempotencyStore {
 
   /** The stored answer of a completed key, if it completed. */
   Future<Optional<Reply>> storedReply(IdempotencyKey key) {
-    return find(key).map(found -> found == null || !"completed".equals(found.getString("state"))
+    return find(pool, key).map(found -> found == null || !"completed".equals(found.getString("state"))
         ? Optional.empty() : Optional.of(storedReply(found)));
   }
 
-  private Future<Row> find(IdempotencyKey key) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(key.merchantId(), key.value()))
+  private static Future<Row> find(SqlClient client, IdempotencyKey key) {
+    return client.preparedQuery(FIND).execute(Tuple.of(key.merchantId(), key.value()))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 

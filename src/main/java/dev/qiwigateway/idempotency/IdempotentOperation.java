@@ -59,8 +59,13 @@ public interface IdempotentOperation {
   /** What a phase decided. */
   sealed interface Step {
 
-    /** The final answer: stored with the key in the phase's transaction and replayed from then on. */
-    record Respond(Reply reply) implements Step {
+    /**
+     * The final answer: stored with the key in the phase's transaction and replayed from then on.
+     * {@code writing} is the phase's last statement still in flight on that transaction: the runner
+     * sends the answer's statement right behind it (one round trip for both) and commits only once
+     * both succeeded.
+     */
+    record Respond(Reply reply, Future<?> writing) implements Step {
     }
 
     /**
@@ -72,7 +77,12 @@ public interface IdempotentOperation {
     }
 
     static Step respond(Reply reply) {
-      return new Respond(reply);
+      return new Respond(reply, Future.succeededFuture());
+    }
+
+    /** {@link #respond(Reply)} while {@code writing} is still in flight on the phase's transaction. */
+    static Step respondWhile(Reply reply, Future<?> writing) {
+      return new Respond(reply, writing);
     }
 
     static Step then(Supplier<Future<Phase>> next) {

@@ -2,22 +2,29 @@ package dev.qiwigateway.idempotency;
 
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
+import dev.qiwigateway.idempotency.IdempotencyRecord.Claim;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.idempotency.IdempotentOperation.Phase;
 import dev.qiwigateway.idempotency.IdempotentOperation.Step;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs an idempotent operation under its key's lease, for the request that claimed the key and for the
- * completer alike: each phase in one transaction that also stores the final answer with the key, the
- * work between phases after that commit. Whatever does not end in a stored answer ends the lease, so
- * the next try resumes at once; a holder that lost its lease learns the answer of the one that won.
+ * completer alike: each phase in one transaction that also stores the final answer with the key (the
+ * first phase of a request also claims the key in it), the work between phases after that commit. An
+ * issue thus commits twice: key and reserved bill; then QIWI's answer, its event and the stored reply.
+ * Whatever does not end in a stored answer ends the lease, so the next try resumes at once; a holder
+ * that lost its lease learns the answer of the one that won.
  */
 public final class OperationRunner {
 
@@ -46,12 +53,39 @@ public final class OperationRunner {
     // compose turns an operation that throws into a failed future
     return Future.succeededFuture(record).compose(this::firstPhase)
         .compose(phase -> runFrom(record, phase))
-        .recover(failure -> failure instanceof IdempotencyRecord.LeaseLost ? answerOfNewHolder(record)
-            : releaseAfter(record, failure));
+        .recover(failure -> settle(record, failure));
+  }
+
+  /**
+   * A request the route handler has just validated: claims its key and, when this request may run it,
+   * commits the operation's first phase in the claim's own transaction (one commit for both: the key
+   * is never stored without the first domain write, nor that write without its key), then goes on as
+   * {@link #run}. A failure before that commit leaves nothing behind, so there is no lease to end.
+   *
+   * @param freshStart the first phase for a new key, from the request as the handler validated it (no
+   *                   decoding of its stored form); null, or a taken-over key, starts from the stored request
+   * @param otherwise  the answer when the key is not this request's to run (replay, in use, reused)
+   */
+  Future<Reply> claimAndRun(IdempotencyKey key, String fingerprint, Kind kind, JsonObject request,
+      String proposedResourceId, Function<IdempotencyRecord, Phase> freshStart,
+      Function<Claim, Future<Reply>> otherwise) {
+    return pool.withTransaction(tx -> store.claim(tx, key, fingerprint, kind, request, proposedResourceId)
+            .compose(claim -> claim instanceof Claim.Acquired acquired
+                ? startPhase(acquired, freshStart).compose(phase -> commit(tx, acquired.record(), phase))
+                    .map(step -> new Claimed(claim, step))
+                : Future.succeededFuture(new Claimed(claim, null))))
+        .compose(claimed -> claimed.claim() instanceof Claim.Acquired acquired
+            ? continueAfter(acquired.record(), claimed.step()).recover(failure -> settle(acquired.record(), failure))
+            : otherwise.apply(claimed.claim()));
   }
 
   static Reply replayed(Reply stored) {
     return stored.withHeader(REPLAYED_HEADER, "true");
+  }
+
+  private Future<Phase> startPhase(Claim.Acquired acquired, Function<IdempotencyRecord, Phase> freshStart) {
+    return acquired.fresh() && freshStart != null ? Future.succeededFuture(freshStart.apply(acquired.record()))
+        : firstPhase(acquired.record());
   }
 
   private Future<Phase> firstPhase(IdempotencyRecord record) {
@@ -60,12 +94,32 @@ public final class OperationRunner {
         : Future.succeededFuture(operation.firstPhase(record));
   }
 
+  /** The phase's writes and, when it answers, the stored answer: all in {@code tx}. */
+  private Future<Step> commit(SqlConnection tx, IdempotencyRecord record, Phase phase) {
+    return phase.commit(tx).compose(step -> step instanceof Step.Respond respond
+        ? Future.all(respond.writing(), store.complete(tx, record, respond.reply())).map(step)
+        : Future.succeededFuture(step));
+  }
+
   private Future<Reply> runFrom(IdempotencyRecord record, Phase phase) {
-    return pool.withTransaction(tx -> phase.commit(tx).compose(step -> step instanceof Step.Respond respond
-            ? store.complete(tx, record, respond.reply()).map(step)
-            : Future.succeededFuture(step)))
-        .compose(step -> step instanceof Step.Respond respond ? Future.succeededFuture(respond.reply())
-            : ((Step.Continue) step).next().get().compose(next -> runFrom(record, next)));
+    return pool.withTransaction(tx -> commit(tx, record, phase)).compose(step -> continueAfter(record, step));
+  }
+
+  /** After a phase committed: its answer, or the work outside the database and the phase that records it. */
+  private Future<Reply> continueAfter(IdempotencyRecord record, Step step) {
+    if (step instanceof Step.Respond respond) {
+      return Future.succeededFuture(respond.reply());
+    }
+    Supplier<Future<Phase>> next = ((Step.Continue) step).next();
+    return Future.succeededFuture(next).compose(Supplier::get).compose(phase -> runFrom(record, phase));
+  }
+
+  private Future<Reply> settle(IdempotencyRecord record, Throwable failure) {
+    return failure instanceof IdempotencyRecord.LeaseLost ? answerOfNewHolder(record) : releaseAfter(record, failure);
+  }
+
+  /** What the claim's transaction decided: the claim and, when it was acquired, the first phase's step. */
+  private record Claimed(Claim claim, Step step) {
   }
 
   /** Another holder took the expired lease over: its stored answer, or in use while it still works. */

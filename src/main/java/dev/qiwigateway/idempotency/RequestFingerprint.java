@@ -1,6 +1,7 @@
 package dev.qiwigateway.idempotency;
 
 import io.vertx.core.json.JsonArray;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,11 @@ public final class RequestFingerprint {
     }
 
     private static Object sorted(Object value) {
+      // A fraction counts as the double a generic JSON reader makes of it, as in fingerprints stored
+      // before the handler's own strict reading (BigDecimal) was reused: a retry across an upgrade matches.
+      if (value instanceof BigDecimal decimal) {
+        return decimal.doubleValue();
+      }
       if (value instanceof JsonObject object) {
         return sortedObject(object);
       }

@@ -38,6 +38,7 @@ public final class QiwiClient {
   private final QiwiClientSettings settings;
   private final QiwiCallGuard guard;
   private final QiwiCallMetrics metrics;
+  private final IntegrationAlarm alarm;
   private final String authorization;
 
   public QiwiClient(WebClient web, QiwiClientSettings settings, QiwiCallGuard guard, MeterRegistry registry) {
@@ -45,6 +46,7 @@ public final class QiwiClient {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.guard = Objects.requireNonNull(guard, "guard");
     this.metrics = new QiwiCallMetrics(Objects.requireNonNull(registry, "registry"));
+    this.alarm = new IntegrationAlarm(registry);
     this.authorization = settings.credentials().authorization(settings.dialect());
   }
 
@@ -114,6 +116,7 @@ public final class QiwiClient {
         .map(response -> exchange.parser().apply(response.statusCode(), response.body()))
         .andThen(result -> {
           metrics.record(sample, exchange.operation(), result);
+          alarm.observe(exchange.operation(), result);
           logFailure(result.cause());
         });
   }
@@ -152,10 +155,9 @@ public final class QiwiClient {
     return "request failed (" + failure.getClass().getSimpleName() + ")";
   }
 
+  /** A refusal that needs an operator is the {@link IntegrationAlarm}'s to report. */
   private static void logFailure(Throwable failure) {
-    if (failure instanceof QiwiException.Rejection rejection && rejection.needsOperator()) {
-      LOG.error("QIWI refused the integration itself, an operator must act: {}", rejection.getMessage());
-    } else if (failure != null) {
+    if (failure != null && !(failure instanceof QiwiException.Rejection rejection && rejection.needsOperator())) {
       LOG.debug("QIWI attempt failed: {}", failure.getMessage());
     }
   }

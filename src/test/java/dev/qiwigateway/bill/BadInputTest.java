@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,11 @@ class BadInputTest extends GatewayTestBase {
   private static Case raw(String name, int status, String code, HttpMethod method, String path,
       Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> send) {
     return new Case(name, status, code, api -> send.apply(api.raw(method, path)));
+  }
+
+  private static Case rawJson(String name, int status, String code, String json) {
+    return raw(name, status, code, HttpMethod.POST, "/v1/bills", r -> r.putHeader("Idempotency-Key", "key-" + name)
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(json)));
   }
 
   private static List<Case> cases() {
@@ -92,6 +98,25 @@ class BadInputTest extends GatewayTestBase {
             r -> r.putHeader("Idempotency-Key", "k").putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(
                 "{\"billId\":\"bad-1\",\"amount\":\"1.00\",\"amount\":\"2.00\",\"currency\":\"RUB\","
                     + "\"customer\":\"tel:+79161234567\",\"comment\":\"c\"}"))),
+        // Text that is not valid Unicode, sent as the JSON escapes a client would write (issue 12, item 6)
+        rawJson("comment-lone-low-surrogate", 400, "validation_failed",
+            "{\"billId\":\"bad-1\",\"amount\":\"1.00\",\"currency\":\"RUB\",\"customer\":\"tel:+79161234567\","
+                + "\"comment\":\"\\udc00x\"}"),
+        rawJson("comment-lone-high-surrogate", 400, "validation_failed",
+            "{\"billId\":\"bad-1\",\"amount\":\"1.00\",\"currency\":\"RUB\",\"customer\":\"tel:+79161234567\","
+                + "\"comment\":\"x\\ud83d\"}"),
+        rawJson("unknown-member-lone-surrogate", 400, "validation_failed",
+            "{\"billId\":\"bad-1\",\"amount\":\"1.00\",\"currency\":\"RUB\",\"customer\":\"tel:+79161234567\","
+                + "\"comment\":\"c\",\"note\":{\"deep\":[\"\\ud800\"]}}"),
+        billCase("comment-256-emoji", "comment", "\uD83D\uDE00".repeat(256)),
+        // The contract's encoding is UTF-8: a byte-order mark or UTF-16 is refused, not guessed
+        raw("body-utf8-bom", 400, "malformed_request", HttpMethod.POST, "/v1/bills",
+            r -> r.putHeader("Idempotency-Key", "k").putHeader("Content-Type", "application/json").sendBuffer(
+                Buffer.buffer(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})
+                    .appendBuffer(MerchantApi.bill("bad-1", "10.00").toBuffer()))),
+        raw("body-utf16", 400, "malformed_request", HttpMethod.POST, "/v1/bills",
+            r -> r.putHeader("Idempotency-Key", "k").putHeader("Content-Type", "application/json").sendBuffer(
+                Buffer.buffer(MerchantApi.bill("bad-1", "10.00").encode().getBytes(StandardCharsets.UTF_16LE)))),
         raw("body-empty", 400, "malformed_request", HttpMethod.POST, "/v1/bills",
             r -> r.putHeader("Idempotency-Key", "k").putHeader("Content-Type", "application/json").send()),
         raw("body-text-plain", 415, "unsupported_media_type", HttpMethod.POST, "/v1/bills",

@@ -201,7 +201,7 @@ class BillLifecycleTest extends GatewayTestBase {
   }
 
   @Test
-  @DisplayName("a final refusal by QIWI is 422 provider_rejected with its code, stored and replayed")
+  @DisplayName("a final refusal by QIWI is 422 provider_rejected with its code, stored and replayed; the billId stays free")
   void providerRejected(VertxTestContext ctx) {
     JsonObject pounds = MerchantApi.bill("gbp-1", "10.00").put("currency", "GBP");
     api.post("/v1/bills", "key-gbp", pounds)
@@ -219,8 +219,32 @@ class BillLifecycleTest extends GatewayTestBase {
           });
           return api.get("/v1/bills/gbp-1");
         })
-        .onComplete(ctx.succeeding(read -> ctx.verify(() -> {
-          assertProblem(read, 404, "bill_not_found");
+        .compose(read -> {
+          ctx.verify(() -> assertProblem(read, 404, "bill_not_found"));
+          // QIWI holds no bill gbp-1: the refusal did not burn the id for a corrected request
+          return api.post("/v1/bills", "key-gbp-in-rub", MerchantApi.bill("gbp-1", "10.00"));
+        })
+        .onComplete(ctx.succeeding(corrected -> ctx.verify(() -> {
+          assertThat(corrected.statusCode()).as(corrected.bodyAsString()).isEqualTo(201);
+          assertThat(corrected.bodyAsJsonObject().getString("billId")).isEqualTo("gbp-1");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("comment counts code points: 255 emoji are accepted and reach QIWI unchanged")
+  void commentCountsCodePoints(VertxTestContext ctx) {
+    String emoji = "\uD83D\uDE00".repeat(255);
+    api.post("/v1/bills", "key-emoji", MerchantApi.bill("emoji-1", "10.00").put("comment", emoji))
+        .compose(created -> {
+          ctx.verify(() -> {
+            assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+            assertThat(created.bodyAsJsonObject().getString("comment")).isEqualTo(emoji);
+          });
+          return sandbox.bill("emoji-1");
+        })
+        .onComplete(ctx.succeeding(atQiwi -> ctx.verify(() -> {
+          assertThat(atQiwi.getString("comment")).isEqualTo(emoji);
           ctx.completeNow();
         })));
   }

@@ -78,7 +78,7 @@ final class IdempotencyTestBed {
   Future<Replica> startReplica(Pool pool) {
     IdempotencyStore store = new IdempotencyStore(pool, LEASE);
     OperationRunner runner = new OperationRunner(pool, store, List.of(bills));
-    IdempotentRequests requests = new IdempotentRequests(store, runner);
+    IdempotentRequests requests = new IdempotentRequests(runner);
     return vertx.createHttpServer().requestHandler(router(requests)).listen(0).map(server -> {
       Replica replica = new Replica(pool, store, runner, server);
       replicas.add(replica);
@@ -121,15 +121,17 @@ final class IdempotencyTestBed {
 
   private static void issueBill(RoutingContext ctx, IdempotentRequests requests) {
     IdempotencyKey key = IdempotencyKey.fromRequest(ctx, merchantOf(ctx));
-    JsonObject request = new JsonObject().put("body", ctx.body().asJsonObject());
-    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, request,
+    JsonObject body = ctx.body().asJsonObject();
+    JsonObject request = new JsonObject().put("body", body);
+    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, body, request,
         "bill-" + UUID.randomUUID().toString().substring(0, 8)));
   }
 
   private static void refund(RoutingContext ctx, IdempotentRequests requests) {
     IdempotencyKey key = IdempotencyKey.fromRequest(ctx, merchantOf(ctx));
-    JsonObject request = new JsonObject().put("billId", ctx.pathParam("billId")).put("body", ctx.body().asJsonObject());
-    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, request, UUID.randomUUID().toString().substring(0, 9)));
+    JsonObject body = ctx.body().asJsonObject();
+    JsonObject request = new JsonObject().put("billId", ctx.pathParam("billId")).put("body", body);
+    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, body, request, UUID.randomUUID().toString().substring(0, 9)));
   }
 
   private static String merchantOf(RoutingContext ctx) {
