@@ -42,14 +42,15 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(guard);
     router.route().handler(new RequestLogHandler());
+    notifications = NotificationRoutes.create(vertx, services.config().qiwi(), services.notificationInbox(),
+        services.registry(), NotificationRoutes.transactionsPerLoop(services.config().database().poolSize(),
+            GatewayApp.apiInstances()));
+    // Before the BodyHandler: the notification route reads its own body (see NotificationRoutes.mount).
+    notifications.mount(router);
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()::merchantFor));
     services.billRoutes().mount(router);
     services.eventRoutes().mount(router);
-    notifications = NotificationRoutes.create(vertx, services.config().qiwi(), services.notificationInbox(),
-        services.registry(), NotificationRoutes.transactionsPerLoop(services.config().database().poolSize(),
-            GatewayApp.apiInstances()));
-    notifications.mount(router);
     router.route().last().handler(ctx -> Reply.respond(ctx, Future.failedFuture(Problems.notFound())));
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleUnroutable);

@@ -149,7 +149,7 @@ public final class GatewayApp {
     IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, idempotency.retention(),
         idempotency.reaperPeriod(), idempotency.purgeBatch(), idempotency.purgeBatchesPerRun());
     services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, completer, reaper,
-        new NotificationInbox(pool, bills), billRoutes, new EventRoutes(new EventFeed(pool)));
+        new NotificationInbox(pool), billRoutes, new EventRoutes(new EventFeed(pool)));
     return Future.succeededFuture();
   }
 

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,7 +31,7 @@ public final class BillStore {
   private static final String BY_ID = "SELECT " + Bill.COLUMNS + " FROM bill WHERE bill_id = $1";
   private static final String ISSUED_OF_MERCHANT = "SELECT " + Bill.COLUMNS
       + " FROM bill WHERE bill_id = $1 AND merchant_id = $2 AND issue_state = 'issued'";
-  // least(next_poll_at, ...): a bill QIWI already notified us about (checkOnceIssued) is checked at once.
+  // least(next_poll_at, ...): a bill QIWI already notified us about (NotificationInbox) is checked at once.
   private static final String MARK_ISSUED = "UPDATE bill SET issue_state = 'issued', status = $2, "
       + "status_changed_at = CASE WHEN $2 <> 'waiting' THEN now() END, qiwi_checked_at = now(), updated_at = now(), "
       + "next_poll_at = CASE WHEN $2 = 'waiting' "
@@ -44,15 +43,6 @@ public final class BillStore {
       + "qiwi_checked_at = now(), updated_at = now(), next_poll_at = NULL "
       + "WHERE bill_id = $1 AND status = 'waiting' AND issue_state = 'issued' AND $2 <> 'waiting' "
       + "RETURNING " + Bill.COLUMNS;
-  /** APPLY_STATUS for many bills in one statement; the moves' columns are named apart from bill's own. */
-  private static final String APPLY_STATUSES = "UPDATE bill SET status = move_status, status_changed_at = now(), "
-      + "qiwi_checked_at = now(), updated_at = now(), next_poll_at = NULL "
-      + "FROM unnest($1::text[], $2::text[]) AS moves(move_bill_id, move_status) "
-      + "WHERE bill_id = move_bill_id AND status = 'waiting' AND issue_state = 'issued' AND move_status <> 'waiting' "
-      + "RETURNING " + Bill.COLUMNS;
-  /** See {@link #checkOnceIssued}; MARK_ISSUED's least() keeps that earlier check (and skips the usual NULL). */
-  private static final String CHECK_ONCE_ISSUED = "UPDATE bill SET next_poll_at = now() "
-      + "WHERE bill_id = ANY($1) AND issue_state = 'pending'";
   private static final String TOUCH_CHECKED = "UPDATE bill SET qiwi_checked_at = now() WHERE bill_id = $1";
 
   private final Pool pool;
@@ -106,20 +96,6 @@ public final class BillStore {
   record Confirmed(Bill bill, Future<Void> announced) {
   }
 
-  /**
-   * QIWI notified us about bills whose issue we have not confirmed yet (the PUT's answer is still on its
-   * way, or its handler died): their first status check comes as soon as the issue is recorded, not
-   * after the usual first delay, so a payment that raced the issue is learnt promptly. Bills not pending
-   * (unknown or issued) are left alone. In the caller's transaction.
-   */
-  public Future<Void> checkOnceIssued(SqlClient tx, List<String> billIds) {
-    if (billIds.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return tx.preparedQuery(CHECK_ONCE_ISSUED).execute(Tuple.tuple().addArrayOfString(billIds.toArray(String[]::new)))
-        .mapEmpty();
-  }
-
   /** QIWI refused to issue the bill: its pending row is deleted, in the caller's tx, and its billId is free again. */
   Future<Void> releaseRefused(SqlClient tx, String billId) {
     return tx.preparedQuery(RELEASE_REFUSED).execute(Tuple.of(billId)).mapEmpty();
@@ -134,24 +110,6 @@ public final class BillStore {
         .map(BillStore::first)
         .compose(changed -> changed.isEmpty() ? Future.succeededFuture(changed)
             : announce(tx, changed.get()).map(changed));
-  }
-
-  /**
-   * The arbiter for a batch: {@link #applyStatus} for each bill named (each at most once), in two
-   * statements instead of two per bill. Returns the bills that moved; the others were not waiting.
-   */
-  public Future<List<Bill>> applyStatuses(SqlClient tx, Map<String, BillStatus> moves) {
-    if (moves.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    String[] billIds = moves.keySet().toArray(String[]::new);
-    String[] statuses = moves.values().stream().map(BillStatus::wireName).toArray(String[]::new);
-    return tx.preparedQuery(APPLY_STATUSES).execute(Tuple.tuple().addArrayOfString(billIds).addArrayOfString(statuses))
-        .compose(rows -> {
-          List<Bill> moved = new ArrayList<>(rows.size());
-          rows.forEach(row -> moved.add(Bill.from(row)));
-          return EventStore.appendAll(tx, moved.stream().map(BillStore::announcement).toList()).map(moved);
-        });
   }
 
   /** Applies a status QIWI reported, outside any other work: its own transaction. */

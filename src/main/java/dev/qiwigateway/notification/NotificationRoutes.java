@@ -1,12 +1,15 @@
 package dev.qiwigateway.notification;
 
 import dev.qiwigateway.config.QiwiSettings;
+import dev.qiwigateway.ops.RequestLogHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.qiwigateway.notification.NotificationReader.Form;
 import dev.qiwigateway.notification.NotificationReader.Malformed;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
@@ -24,6 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class NotificationRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(NotificationRoutes.class);
+
+  /** QIWI's notifications are a few hundred bytes; anything this long is not one. */
+  public static final int BODY_LIMIT_BYTES = 64 * 1024;
 
   private final String path;
   private final NotificationAuthenticator authenticator;
@@ -62,9 +68,12 @@ public final class NotificationRoutes {
     return Math.max(1, poolSize / Math.max(1, apiInstances));
   }
 
-  /** The route's own failure handler turns body failures (over 64 KiB, unreadable) into the protocol's 5. */
+  /**
+   * Mount before any BodyHandler: the route reads its own body. A BodyHandler would also decode every
+   * form with Netty's multipart decoder, a second parse of what {@link NotificationReader#form} parses anyway.
+   */
   public void mount(Router router) {
-    router.post(path).handler(this::receive).failureHandler(this::bodyFailed);
+    router.post(path).handler(this::readBody).failureHandler(this::failed);
   }
 
   /** Stops gathering: what is pending is written now. Call when the verticle begins to stop. */
@@ -77,7 +86,34 @@ public final class NotificationRoutes {
     return batcher.drain();
   }
 
-  private void receive(RoutingContext ctx) {
+  /** Gathers the body up to {@link #BODY_LIMIT_BYTES}; a longer one is refused as malformed without reading on. */
+  private void readBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    // The HTTP codec has refused a Content-Length that is not a number already.
+    int expected = declared == null ? 512 : declared.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(declared);
+    if (expected > BODY_LIMIT_BYTES) {
+      unreadable(ctx, "body over " + BODY_LIMIT_BYTES + " bytes");
+      return;
+    }
+    Buffer body = Buffer.buffer(expected);
+    request.handler(chunk -> {
+      if (body.length() + chunk.length() > BODY_LIMIT_BYTES) {
+        unreadable(ctx, "body over " + BODY_LIMIT_BYTES + " bytes");
+      } else if (!ctx.response().ended()) {
+        body.appendBuffer(chunk);
+      }
+    });
+    // A body that breaks off (an invalid chunk size) is the client's mistake: the protocol's 5, no stack trace.
+    request.exceptionHandler(broken -> unreadable(ctx, "body unreadable: " + broken.getClass().getSimpleName()));
+    request.endHandler(end -> {
+      if (!ctx.response().ended()) {
+        receive(ctx, body);
+      }
+    });
+  }
+
+  private void receive(RoutingContext ctx, Buffer body) {
     metrics.received();
     String source = sourceOf(ctx);
     if (!authenticator.allows(source)) {
@@ -86,7 +122,7 @@ public final class NotificationRoutes {
     }
     Form form;
     try {
-      form = NotificationReader.form(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+      form = NotificationReader.form(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), body);
     } catch (Malformed e) {
       refuse(ctx, NotificationAnswer.MALFORMED, source, e.getMessage());
       return;
@@ -120,22 +156,25 @@ public final class NotificationRoutes {
       LOG.atWarn().addKeyValue("billId", notification.billId()).addKeyValue("status", notification.status())
           .addKeyValue("verdict", verdict.dbName()).log("notification recorded but not applied; QIWI is told to resend");
     }
+    if (verdict.answer() == NotificationAnswer.ACCEPTED) {
+      // Each accepted notification is an inbox row already; an INFO line per arrival only repeats it.
+      RequestLogHandler.quiet(ctx);
+    }
     answers.send(ctx.response(), verdict.answer());
   }
 
-  /**
-   * 413 and 400 come from reading the body, as does any failure while it is still arriving (an invalid
-   * chunk size); anything else is our own failure, and QIWI should come back.
-   */
-  private void bodyFailed(RoutingContext ctx) {
-    if (ctx.statusCode() == 413 || ctx.statusCode() == 400 || !ctx.request().isEnded()) {
-      metrics.received();
-      String source = sourceOf(ctx);
-      NotificationAnswer answer = authenticator.allows(source) ? NotificationAnswer.MALFORMED
-          : NotificationAnswer.SOURCE_NOT_ALLOWED;
-      refuse(ctx, answer, source, "body unreadable (status " + ctx.statusCode() + ")");
+  private void unreadable(RoutingContext ctx, String why) {
+    if (ctx.response().ended()) {
       return;
     }
+    metrics.received();
+    String source = sourceOf(ctx);
+    refuse(ctx, authenticator.allows(source) ? NotificationAnswer.MALFORMED : NotificationAnswer.SOURCE_NOT_ALLOWED,
+        source, why);
+  }
+
+  /** Only our own failure gets here; QIWI should come back. */
+  private void failed(RoutingContext ctx) {
     LOG.atError().setCause(ctx.failure()).log("notification handling failed unexpectedly");
     metrics.refused(NotificationAnswer.UNAVAILABLE);
     answers.send(ctx.response(), NotificationAnswer.UNAVAILABLE);

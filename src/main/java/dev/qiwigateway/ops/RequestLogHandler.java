@@ -19,6 +19,7 @@ public final class RequestLogHandler implements Handler<RoutingContext> {
 
   public static final String HEADER = "X-Request-Id";
   public static final String CONTEXT_KEY = "requestId";
+  private static final String QUIET_KEY = "requestLogQuiet";
   public static final String UNMATCHED = "unmatched";
   public static final String UNKNOWN_ROUTE = "unknown";
 
@@ -35,6 +36,15 @@ public final class RequestLogHandler implements Handler<RoutingContext> {
   /** Access lines at {@code level}, e.g. DEBUG for probes and scrapes that would drown the log. */
   public RequestLogHandler(Level level) {
     this.level = level;
+  }
+
+  /**
+   * Writes this request's access line at DEBUG if it completes: for routes whose every success is
+   * recorded elsewhere (an accepted QIWI notification is an inbox row), where an INFO line per request
+   * would cost more than the request's own work at ingest rates. Failures keep their WARN.
+   */
+  public static void quiet(RoutingContext ctx) {
+    ctx.put(QUIET_KEY, Boolean.TRUE);
   }
 
   /** The id of the request being handled, or null when this handler is not installed on its router. */
@@ -86,7 +96,11 @@ public final class RequestLogHandler implements Handler<RoutingContext> {
   }
 
   private void logCompletion(RoutingContext ctx, String requestId, long startedNanos, boolean completed) {
-    log.atLevel(completed ? level : Level.WARN)
+    Level lineLevel = !completed ? Level.WARN : ctx.get(QUIET_KEY) != null ? Level.DEBUG : level;
+    if (!log.isEnabledForLevel(lineLevel)) {
+      return;
+    }
+    log.atLevel(lineLevel)
         .addKeyValue("requestId", requestId)
         .addKeyValue("method", ctx.request().method().name())
         .addKeyValue("route", routeTemplate(ctx))

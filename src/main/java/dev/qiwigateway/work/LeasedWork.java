@@ -178,19 +178,38 @@ public final class LeasedWork<T> {
       });
     }
 
+    /**
+     * A loop, not a chain: an item handled without waiting (already settled) goes straight on to the
+     * next, so a large batch of quick items never nests one call per item on the stack.
+     */
     private Future<Void> lane() {
-      if (stopping || holdingOff.getAsBoolean() || tooLateToStart() || waiting.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      T item = waiting.poll();
-      return handle(item).compose(handled -> {
-        if (handled == Handled.FINISHED) {
-          finished++;
-        } else if (handled == Handled.GIVE_BACK) {
-          givenBack.add(item);
+      Promise<Void> laneDone = Promise.promise();
+      takeNext(laneDone);
+      return laneDone.future();
+    }
+
+    private void takeNext(Promise<Void> laneDone) {
+      while (!(stopping || holdingOff.getAsBoolean() || tooLateToStart() || waiting.isEmpty())) {
+        T item = waiting.poll();
+        Future<Handled> handled = handle(item);
+        if (!handled.isComplete()) {
+          handled.onComplete(settled -> {
+            count(item, settled.result());
+            takeNext(laneDone);
+          });
+          return;
         }
-        return lane();
-      });
+        count(item, handled.result());
+      }
+      laneDone.complete();
+    }
+
+    private void count(T item, Handled handled) {
+      if (handled == Handled.FINISHED) {
+        finished++;
+      } else if (handled == Handled.GIVE_BACK) {
+        givenBack.add(item);
+      }
     }
 
     private boolean tooLateToStart() {

@@ -41,7 +41,7 @@ class IngestBatcherTest extends NotificationTestBase {
   }
 
   private IngestBatcher batcher(IngestBatcher.Limits limits) {
-    return new IngestBatcher(gateway.vertx(), new NotificationInbox(db(), gateway.running().services().bills()),
+    return new IngestBatcher(gateway.vertx(), new NotificationInbox(db()),
         new NotificationMetrics(registry), limits);
   }
 

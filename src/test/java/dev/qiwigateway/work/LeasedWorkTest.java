@@ -68,6 +68,22 @@ class LeasedWorkTest {
   }
 
   @Test
+  @DisplayName("a batch of 200,000 items handled without waiting runs in one lane without nesting a call per item")
+  void quickItemsDoNotDeepenTheStack(VertxTestContext ctx) {
+    store.due(200_000);
+    AtomicInteger count = new AtomicInteger();
+    LeasedWork<String> work = work(200_000, 1, bill -> {
+      count.incrementAndGet();
+      return Future.succeededFuture(Handled.FINISHED);
+    });
+    onContext(work::round).onComplete(ctx.succeeding(round -> ctx.verify(() -> {
+      assertThat(round).isEqualTo(new Round(200_000, 200_000, 0));
+      assertThat(count.get()).isEqualTo(200_000);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("a stopping replica finishes the check in flight and gives back the bills it claimed but did not start")
   void stopReleasesUnstartedClaims(VertxTestContext ctx) {
     store.due(5);
