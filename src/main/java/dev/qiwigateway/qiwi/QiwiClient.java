@@ -153,8 +153,8 @@ public final class QiwiClient {
   }
 
   private static void logFailure(Throwable failure) {
-    if (failure instanceof QiwiException.Rejection rejection && rejection.needsOperator()) {
-      LOG.error("QIWI refused the integration itself, an operator must act: {}", rejection.getMessage());
+    if (failure instanceof QiwiException refusal && refusal.needsOperator()) {
+      LOG.error("QIWI refused the integration itself, an operator must act: {}", refusal.getMessage());
     } else if (failure != null) {
       LOG.debug("QIWI attempt failed: {}", failure.getMessage());
     }
