@@ -121,8 +121,9 @@ public abstract sealed class QiwiException extends RuntimeException
 
   /**
    * Something answered, but not a usable QIWI answer (not JSON, no result code, a bill without a known
-   * status, another bill than the one asked for). The outcome is unknown; since every operation is
-   * idempotent by its ids, asking again is safe.
+   * status, another bill than the one asked for). Since every operation is idempotent by its ids,
+   * asking again within the call is safe; when the last attempt still gets no QIWI answer, this is the
+   * failure of that request, not a sign that QIWI is down (docs/qiwi.md#responses-and-result-codes).
    */
   public static final class ProtocolViolation extends QiwiException {
 
