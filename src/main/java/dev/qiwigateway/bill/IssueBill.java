@@ -65,7 +65,9 @@ public final class IssueBill implements IdempotentOperation {
             ? (rejection.resultCode() == BILL_EXISTS_AT_QIWI ? reconcileExisting(bill, rejection)
                 : Future.succeededFuture(recordRefused(bill.billId(), rejection)))
             : Future.failedFuture(failure))
-        .recover(ProviderProblems::unknownOutcome));
+        .recover(failure -> failure instanceof QiwiException.ProtocolViolation
+            ? Future.succeededFuture(recordRefused(bill.billId(), ProviderProblems.foreignAnswer()))
+            : ProviderProblems.unknownOutcome(failure)));
   }
 
   /** 215: QIWI has a bill with this id; it is ours when amount, currency and wallet match (docs/qiwi.md#idempotency-at-qiwi). */
@@ -88,8 +90,13 @@ public final class IssueBill implements IdempotentOperation {
   }
 
   private Phase recordRefused(String billId, QiwiException.Rejection rejection) {
+    return recordRefused(billId, ProviderProblems.rejected(rejection));
+  }
+
+  /** A final failure: stored with the key, so that neither the retry nor the completer sends it again. */
+  private Phase recordRefused(String billId, Problem refusal) {
     return tx -> bills.markRefused(tx, billId)
-        .map(v -> Step.respond(Responses.problem(ProviderProblems.rejected(rejection))));
+        .map(v -> Step.respond(Responses.problem(refusal)));
   }
 
   private static Reply created(Bill bill) {
