@@ -82,7 +82,9 @@ public final class IssueBill implements IdempotentOperation {
         .map(issued -> recordIssued(bill.billId(), issued.status()))
         .recover(failure -> failure instanceof QiwiException.Rejection rejection ? refused(bill, rejection)
             : Future.failedFuture(failure))
-        .recover(ProviderProblems::unknownOutcome));
+        .recover(failure -> failure instanceof QiwiException.ProtocolViolation
+            ? Future.succeededFuture(recordRefused(bill.billId(), ProviderProblems.foreignAnswer()))
+            : ProviderProblems.unknownOutcome(failure)));
   }
 
   private Future<Phase> refused(NewBill bill, QiwiException.Rejection rejection) {
@@ -120,8 +122,13 @@ public final class IssueBill implements IdempotentOperation {
 
   /** QIWI holds no bill of ours with this id: the pending row goes, so the billId may be issued again. */
   private Phase recordRefused(String billId, QiwiException.Rejection rejection) {
+    return recordRefused(billId, ProviderProblems.rejected(rejection));
+  }
+
+  /** A final failure: stored with the key, so that neither the retry nor the completer sends it again. */
+  private Phase recordRefused(String billId, Problem refusal) {
     return tx -> bills.releaseRefused(tx, billId)
-        .map(v -> Step.respond(Responses.problem(ProviderProblems.rejected(rejection))));
+        .map(v -> Step.respond(Responses.problem(refusal)));
   }
 
   private static Reply created(Bill bill) {

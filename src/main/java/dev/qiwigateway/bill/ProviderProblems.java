@@ -7,8 +7,10 @@ import io.vertx.core.Future;
 
 /**
  * How a failed call to QIWI reads to the merchant (docs/api.md#idempotency): a final QIWI refusal is 422
- * provider_rejected (stored and replayed); a call whose outcome is unknown is 503 provider_unavailable
- * with Retry-After (never stored, the retry resumes the same operation). Applied by the operations
+ * provider_rejected (stored and replayed); an issue that got no QIWI answer but something else (an HTML
+ * page, a body without a result code) even on its last attempt is 502 provider_error (stored and
+ * replayed); a call whose outcome is unknown is 503 provider_unavailable with Retry-After (never stored,
+ * the retry resumes the same operation). Applied by the operations
  * where they call QIWI, so the generic error mapper never needs to know QIWI's failures.
  */
 final class ProviderProblems {
@@ -23,6 +25,15 @@ final class ProviderProblems {
     return Problem.of(422, "provider_rejected", "Rejected by QIWI",
             "QIWI refused the operation with result code " + rejection.resultCode() + ".")
         .with("providerCode", rejection.resultCode());
+  }
+
+  /**
+   * The request got answers that are not QIWI's format on every attempt: repeating it again and again
+   * (the completer did, for minutes) cannot help, so it ends here.
+   */
+  static Problem foreignAnswer() {
+    return Problem.of(502, "provider_error", "Unusable answer from QIWI",
+        "QIWI's side answered this request with something that is not a QIWI answer; it was not issued.");
   }
 
   /**

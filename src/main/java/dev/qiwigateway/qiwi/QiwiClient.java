@@ -157,7 +157,12 @@ public final class QiwiClient {
 
   /** A refusal that needs an operator is the {@link IntegrationAlarm}'s to report. */
   private static void logFailure(Throwable failure) {
-    if (failure != null && !(failure instanceof QiwiException.Rejection rejection && rejection.needsOperator())) {
+    if (failure instanceof QiwiException.Rejection rejection && rejection.needsOperator()) {
+      return;
+    }
+    if (failure instanceof QiwiException refusal && refusal.needsOperator()) {
+      LOG.error("QIWI refused the integration itself, an operator must act: {}", refusal.getMessage());
+    } else if (failure != null) {
       LOG.debug("QIWI attempt failed: {}", failure.getMessage());
     }
   }

@@ -25,6 +25,14 @@ public abstract sealed class QiwiException extends RuntimeException
   /** Whether repeating the same call (same ids, same parameters) may succeed. */
   public abstract boolean retryable();
 
+  /**
+   * Whether the integration itself is broken (credentials, contract, blocking) and an operator must
+   * act, whether or not the call may be repeated.
+   */
+  public boolean needsOperator() {
+    return false;
+  }
+
   /** The {@code outcome} tag of the {@code qiwi.client.calls} timer. */
   abstract String outcome();
 
@@ -42,10 +50,8 @@ public abstract sealed class QiwiException extends RuntimeException
       return resultCode;
     }
 
-    /**
-     * Whether the integration itself is broken (credentials, contract, blocking) and an operator must
-     * act. A code missing from the table also needs one: the table no longer describes QIWI.
-     */
+    /** A code missing from the table also needs an operator: the table no longer describes QIWI. */
+    @Override
     public boolean needsOperator() {
       QiwiResultCode known = QiwiResultCode.of(resultCode);
       return known == null || known.needsOperator();
@@ -62,7 +68,7 @@ public abstract sealed class QiwiException extends RuntimeException
     }
   }
 
-  /** QIWI answered with a result code its documents call non-fatal (13, 300, 1003): try again later. */
+  /** QIWI answered with a result code its documents call non-fatal (13, 152, 300, 316, 319, 1003): try again later. */
   public static final class RetryableResult extends QiwiException {
 
     private final int resultCode;
@@ -75,6 +81,13 @@ public abstract sealed class QiwiException extends RuntimeException
 
     public int resultCode() {
       return resultCode;
+    }
+
+    /** 152, 316 and 319 are retried as QIWI says, and still alert: they will not go away on their own. */
+    @Override
+    public boolean needsOperator() {
+      QiwiResultCode known = QiwiResultCode.of(resultCode);
+      return known != null && known.needsOperator();
     }
 
     @Override
@@ -108,8 +121,9 @@ public abstract sealed class QiwiException extends RuntimeException
 
   /**
    * Something answered, but not a usable QIWI answer (not JSON, no result code, a bill without a known
-   * status, another bill than the one asked for). The outcome is unknown; since every operation is
-   * idempotent by its ids, asking again is safe.
+   * status, another bill than the one asked for). Since every operation is idempotent by its ids,
+   * asking again within the call is safe; when the last attempt still gets no QIWI answer, this is the
+   * failure of that request, not a sign that QIWI is down (docs/qiwi.md#responses-and-result-codes).
    */
   public static final class ProtocolViolation extends QiwiException {
 

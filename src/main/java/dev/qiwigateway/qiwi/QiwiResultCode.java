@@ -5,14 +5,18 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** QIWI's result codes as data (docs/qiwi.md#responses-and-result-codes): which may be retried and which need an operator. */
+/**
+ * QIWI's result codes as data (docs/qiwi.md#responses-and-result-codes): which may be retried and which need an
+ * operator. "Retry" follows QIWI's own list of non-fatal codes, also where an operator must act (152, 316,
+ * 319): QIWI may lift such a state without notice, so the request is not final; the alert is raised anyway.
+ */
 public enum QiwiResultCode {
   SUCCESS(0, "success", Retry.NO, false),
   BAD_REQUEST(5, "bad request parameters", Retry.NO, false),
   SERVER_BUSY(13, "server busy, retry later", Retry.YES, false),
   FORBIDDEN(78, "operation forbidden", Retry.NO, false),
   AUTHORIZATION_FAILED(150, "authorization error", Retry.NO, true),
-  PROTOCOL_NOT_ENABLED(152, "protocol not enabled", Retry.NO, true),
+  PROTOCOL_NOT_ENABLED(152, "protocol not enabled", Retry.YES, true),
   API_ID_BLOCKED(155, "API id blocked", Retry.NO, true),
   BILL_NOT_FOUND(210, "bill not found", Retry.NO, false),
   BILL_EXISTS(215, "a bill with this bill_id already exists", Retry.NO, false),
@@ -21,8 +25,8 @@ public enum QiwiResultCode {
   WALLET_NOT_REGISTERED(298, "wallet not registered", Retry.NO, false),
   TECHNICAL_ERROR(300, "technical error", Retry.YES, false),
   WRONG_PHONE(303, "wrong phone number", Retry.NO, false),
-  PROVIDER_BLOCKED(316, "blocked provider", Retry.NO, true),
-  NO_RIGHTS(319, "no rights", Retry.NO, true),
+  PROVIDER_BLOCKED(316, "blocked provider", Retry.YES, true),
+  NO_RIGHTS(319, "no rights", Retry.YES, true),
   IP_BLOCKED(339, "IP blocked", Retry.NO, true),
   PARAMETER_MISSING(341, "required parameter missing or wrong", Retry.NO, false),
   MONTHLY_LIMIT(700, "monthly limit exceeded", Retry.NO, false),

@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One guarded QIWI call: its attempts, each let through by the operation's circuit, the account's
- * bulkhead and rate limiter, and the retries between them. Every step runs on the caller's context
- * (timers set there fire there), so the call's own state needs no locking although the guard is
- * shared across event loops.
+ * One guarded QIWI call: one permission of the operation's circuit for the whole call, and attempts,
+ * each let through by the account's bulkhead and rate limiter, with the retries between them. The
+ * circuit hears of the call once, by its final outcome, so a failure a retry absorbed never counts.
+ * Every step runs on the caller's context (timers set there fire there), so the call's own state
+ * needs no locking although the guard is shared across event loops.
  */
 final class GuardedCall<T> {
 
@@ -29,7 +30,8 @@ final class GuardedCall<T> {
   private final Context caller;
   private final Promise<T> result = Promise.promise();
   private int attemptsMade;
-  private QiwiException lastFailure;
+  private long lastAttemptStartedAt;
+  private AsyncResult<T> lastOutcome;
 
   GuardedCall(ResilientCallGuard guard, QiwiOperation operation, Supplier<Future<T>> attempt) {
     this.guard = guard;
@@ -41,26 +43,28 @@ final class GuardedCall<T> {
   }
 
   Future<T> start() {
-    onCaller(this::admitAttempt);
+    onCaller(this::admitCall);
     return result.future();
   }
 
   /** Circuit first, so that an open circuit is what the caller hears about, not the limits behind it. */
-  private void admitAttempt() {
-    if (!circuit.tryAcquirePermission()) {
-      refuse(Reason.CIRCUIT_OPEN);
-      return;
+  private void admitCall() {
+    if (circuit.tryAcquirePermission()) {
+      admitAttempt();
+    } else {
+      result.fail(unavailable(Reason.CIRCUIT_OPEN));
     }
+  }
+
+  private void admitAttempt() {
     if (!guard.bulkhead().tryAcquirePermission()) {
-      circuit.releasePermission();
-      refuse(Reason.BULKHEAD_FULL);
+      endWithout(Reason.BULKHEAD_FULL);
       return;
     }
     long waitNanos = guard.rateLimiter().reservePermission();
     if (waitNanos < 0) {
-      circuit.releasePermission();
       guard.bulkhead().onComplete();
-      refuse(Reason.RATE_LIMITED);
+      endWithout(Reason.RATE_LIMITED);
     } else if (waitNanos == 0) {
       sendAttempt();
     } else {
@@ -86,34 +90,71 @@ final class GuardedCall<T> {
   }
 
   private void attemptFinished(long startedAt, AsyncResult<T> outcome) {
-    circuit.recordAttempt(startedAt, outcome);
     guard.bulkhead().onComplete();
+    lastAttemptStartedAt = startedAt;
+    lastOutcome = outcome;
     if (outcome.succeeded()) {
       retries.onComplete();
-      result.complete(outcome.result());
+      end(outcome.result(), null);
       return;
     }
     long retryInMs = retries.onError(outcome.cause());
-    if (!OperationCircuit.countsAgainstQiwi(outcome.cause())) {
+    if (!OperationCircuit.worthRetrying(outcome.cause())) {
       // A final result code or a bad argument: repeating cannot help, the caller gets it unchanged.
-      result.fail(outcome.cause());
-      return;
-    }
-    lastFailure = (QiwiException) outcome.cause();
-    if (retryInMs < 0) {
-      refuse(Reason.RETRIES_EXHAUSTED);
+      end(null, outcome.cause());
+    } else if (retryInMs < 0) {
+      endUnanswered(Reason.RETRIES_EXHAUSTED);
     } else if (!guard.retryBudget().tryRetry()) {
-      refuse(Reason.RETRY_BUDGET_EXHAUSTED);
+      endUnanswered(Reason.RETRY_BUDGET_EXHAUSTED);
     } else {
-      vertx().setTimer(Math.max(1, retryInMs), id -> runGuarded(this::admitAttempt));
+      vertx().setTimer(Math.max(1, retryInMs), id -> runGuarded(this::retry));
     }
   }
 
-  private void refuse(Reason reason) {
+  /** Other calls may have opened the circuit during the back-off: then this call stops asking too. */
+  private void retry() {
+    if (circuit.isOpen()) {
+      endUnanswered(Reason.CIRCUIT_OPEN);
+    } else {
+      admitAttempt();
+    }
+  }
+
+  /**
+   * The last attempt still failed in a way repeating might fix. An answer that is not QIWI's format
+   * is the failure of this request, final as it is; anything else leaves the outcome unknown.
+   */
+  private void endUnanswered(Reason reason) {
+    Throwable failure = lastOutcome.cause();
+    end(null, failure instanceof QiwiException.ProtocolViolation ? failure : unavailable(reason));
+  }
+
+  /** The account's own limits refused an attempt: the call ends with what its attempts so far tell. */
+  private void endWithout(Reason reason) {
+    if (lastOutcome == null) {
+      circuit.releasePermission();
+      result.fail(unavailable(reason));
+    } else {
+      endUnanswered(reason);
+    }
+  }
+
+  private void end(T answer, Throwable failure) {
+    circuit.recordCall(lastAttemptStartedAt, lastOutcome);
+    if (failure == null) {
+      result.complete(answer);
+    } else {
+      result.fail(failure);
+    }
+  }
+
+  private QiwiUnavailable unavailable(Reason reason) {
     // An open circuit knows how long it will refuse; that beats the reason's generic hint.
     int retryAfter = Math.max(reason.retryAfterSeconds(), circuit.secondsUntilTrial());
     guard.metrics().unavailable(operation, reason);
-    result.fail(new QiwiUnavailable(operation, reason, lastFailure, retryAfter));
+    QiwiException lastFailure = lastOutcome != null && lastOutcome.cause() instanceof QiwiException failed
+        ? failed : null;
+    return new QiwiUnavailable(operation, reason, lastFailure, retryAfter);
   }
 
   /**
@@ -132,7 +173,10 @@ final class GuardedCall<T> {
     try {
       step.run();
     } catch (RuntimeException bug) {
-      result.tryFail(bug);
+      if (result.tryFail(bug)) {
+        // says nothing about QIWI, but a half-open circuit must get its trial permission back
+        circuit.releasePermission();
+      }
     }
   }
 

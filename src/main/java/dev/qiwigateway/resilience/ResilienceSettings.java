@@ -7,13 +7,18 @@ import java.util.Objects;
  * How hard the gateway protects itself and QIWI around every QIWI call (docs/architecture.md#resilience-around-qiwi). The per-attempt
  * timeout is the client's ({@code QIWI_TIMEOUT_MS}); everything else is here.
  *
+ * <p>The circuit judges <em>calls</em>, each by its outcome after its own retries, never single attempts:
+ * a transient failure that a retry absorbed is QIWI working, and must not refuse the next checkout.
+ *
  * @param breakerOpenWait          how long an open circuit refuses calls ({@code QIWI_BREAKER_OPEN_MS})
- * @param breakerWindow            attempts remembered per operation (count-based window)
- * @param breakerMinimumCalls      attempts needed in the window before the rates are judged
- * @param breakerFailureRatePercent failure rate that opens the circuit
- * @param slowCallThreshold        an attempt slower than this counts as slow
- * @param slowCallRatePercent      slow-attempt rate that opens the circuit
- * @param halfOpenCalls            trial attempts after the open wait; all must pass to close again
+ * @param breakerWindow            how far back the circuit remembers calls (time-based window, whole seconds)
+ * @param breakerMinimumCalls      calls needed within the window before the rates are judged
+ * @param breakerFailureRatePercent rate of calls that failed after every retry that opens the circuit
+ * @param breakerConsecutiveFailures calls in a row that failed after every retry and open the circuit,
+ *                                 however few calls the window holds (a quiet account's outage)
+ * @param slowCallThreshold        a call whose last attempt took longer than this counts as slow
+ * @param slowCallRatePercent      slow-call rate that opens the circuit
+ * @param halfOpenCalls            trial calls after the open wait; all must pass to close again
  * @param maxAttempts              attempts per call, the first one included
  * @param backoffInitial           ceiling of the first retry's full-jitter wait; doubles per retry
  * @param backoffMax               ceiling of any retry wait
@@ -26,9 +31,10 @@ import java.util.Objects;
  */
 public record ResilienceSettings(
     Duration breakerOpenWait,
-    int breakerWindow,
+    Duration breakerWindow,
     int breakerMinimumCalls,
     int breakerFailureRatePercent,
+    int breakerConsecutiveFailures,
     Duration slowCallThreshold,
     int slowCallRatePercent,
     int halfOpenCalls,
@@ -44,10 +50,11 @@ public record ResilienceSettings(
 
   public ResilienceSettings {
     requirePositive(breakerOpenWait, "breaker open wait");
-    require(breakerWindow >= 1, "breaker window must be at least 1");
-    require(breakerMinimumCalls >= 1 && breakerMinimumCalls <= breakerWindow,
-        "breaker minimum calls must be 1..window");
+    requirePositive(breakerWindow, "breaker window");
+    require(breakerWindow.toMillis() % 1000 == 0, "breaker window must be whole seconds");
+    require(breakerMinimumCalls >= 1, "breaker minimum calls must be at least 1");
     requirePercent(breakerFailureRatePercent, "breaker failure rate");
+    require(breakerConsecutiveFailures >= 1, "breaker consecutive failures must be at least 1");
     requirePositive(slowCallThreshold, "slow-call threshold");
     requirePercent(slowCallRatePercent, "slow-call rate");
     require(halfOpenCalls >= 1, "half-open calls must be at least 1");
@@ -65,14 +72,15 @@ public record ResilienceSettings(
   }
 
   /**
-   * Payment-grade defaults: an operation's circuit opens when half of its last 20 attempts (at least
-   * 10) failed, or 80% were slower than 80% of the QIWI timeout; a call makes at most 3 attempts with
-   * full-jitter back-off from 200 ms to 2 s; retries add at most 20% (plus 10 per 10 s) to the load;
-   * 50 attempts per second and 64 in flight for the account.
+   * Payment-grade defaults: an operation's circuit opens when, among its calls of the last 10 s (at
+   * least 5 of them), half failed after every retry or 80% had a last attempt slower than 80% of the
+   * QIWI timeout; or when 5 calls in a row failed after every retry. A call makes at most 3 attempts
+   * with full-jitter back-off from 200 ms to 2 s; retries add at most 20% (plus 10 per 10 s) to the
+   * load; 50 attempts per second and 64 in flight for the account.
    */
   public static ResilienceSettings defaults(long breakerOpenMs, long qiwiTimeoutMs) {
     require(qiwiTimeoutMs > 0, "QIWI timeout must be positive");
-    return new ResilienceSettings(Duration.ofMillis(breakerOpenMs), 20, 10, 50,
+    return new ResilienceSettings(Duration.ofMillis(breakerOpenMs), Duration.ofSeconds(10), 5, 50, 5,
         Duration.ofMillis(Math.max(1, qiwiTimeoutMs * 4 / 5)), 80, 3,
         3, Duration.ofMillis(200), Duration.ofSeconds(2),
         20, 10, Duration.ofSeconds(10),
@@ -81,40 +89,47 @@ public record ResilienceSettings(
 
   public ResilienceSettings withBreakerOpenWait(Duration wait) {
     return new ResilienceSettings(wait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
-        slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
+        breakerConsecutiveFailures, slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
         retryBudgetPercent, retryBudgetMinRetries, retryBudgetWindow, callsPerSecond, rateLimitMaxWait,
         maxConcurrentCalls);
   }
 
-  public ResilienceSettings withBreakerWindow(int window, int minimumCalls) {
+  public ResilienceSettings withBreakerWindow(Duration window, int minimumCalls) {
     return new ResilienceSettings(breakerOpenWait, window, minimumCalls, breakerFailureRatePercent,
-        slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
+        breakerConsecutiveFailures, slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
+        retryBudgetPercent, retryBudgetMinRetries, retryBudgetWindow, callsPerSecond, rateLimitMaxWait,
+        maxConcurrentCalls);
+  }
+
+  public ResilienceSettings withConsecutiveFailures(int failures) {
+    return new ResilienceSettings(breakerOpenWait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
+        failures, slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
         retryBudgetPercent, retryBudgetMinRetries, retryBudgetWindow, callsPerSecond, rateLimitMaxWait,
         maxConcurrentCalls);
   }
 
   public ResilienceSettings withRetries(int attempts, Duration initialBackoff, Duration maxBackoff) {
     return new ResilienceSettings(breakerOpenWait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
-        slowCallThreshold, slowCallRatePercent, halfOpenCalls, attempts, initialBackoff, maxBackoff,
+        breakerConsecutiveFailures, slowCallThreshold, slowCallRatePercent, halfOpenCalls, attempts, initialBackoff, maxBackoff,
         retryBudgetPercent, retryBudgetMinRetries, retryBudgetWindow, callsPerSecond, rateLimitMaxWait,
         maxConcurrentCalls);
   }
 
   public ResilienceSettings withRetryBudget(int percent, int minRetries, Duration window) {
     return new ResilienceSettings(breakerOpenWait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
-        slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
+        breakerConsecutiveFailures, slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
         percent, minRetries, window, callsPerSecond, rateLimitMaxWait, maxConcurrentCalls);
   }
 
   public ResilienceSettings withRateLimit(int perSecond, Duration maxWait) {
     return new ResilienceSettings(breakerOpenWait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
-        slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
+        breakerConsecutiveFailures, slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
         retryBudgetPercent, retryBudgetMinRetries, retryBudgetWindow, perSecond, maxWait, maxConcurrentCalls);
   }
 
   public ResilienceSettings withMaxConcurrentCalls(int concurrent) {
     return new ResilienceSettings(breakerOpenWait, breakerWindow, breakerMinimumCalls, breakerFailureRatePercent,
-        slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
+        breakerConsecutiveFailures, slowCallThreshold, slowCallRatePercent, halfOpenCalls, maxAttempts, backoffInitial, backoffMax,
         retryBudgetPercent, retryBudgetMinRetries, retryBudgetWindow, callsPerSecond, rateLimitMaxWait, concurrent);
   }
 

@@ -51,7 +51,8 @@ public final class ResilientCallGuard implements QiwiCallGuard {
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(settings));
     for (QiwiOperation operation : QiwiOperation.values()) {
       circuits.put(operation, new OperationCircuit(operation,
-          breakers.circuitBreaker(operation.metricName()), settings.breakerOpenWait()));
+          breakers.circuitBreaker(operation.metricName()), settings.breakerOpenWait(),
+          settings.breakerConsecutiveFailures()));
     }
     retry = Retry.of(ACCOUNT, retryConfig(settings));
     retryBudget = new RetryBudget(settings.retryBudgetPercent(), settings.retryBudgetMinRetries(),
@@ -106,11 +107,14 @@ public final class ResilientCallGuard implements QiwiCallGuard {
 
   /**
    * Every value explicit: Resilience4j's defaults (window 100, no slow-call limit, a scheduler thread
-   * for the open-to-half-open move) are not what a payment path wants.
+   * for the open-to-half-open move) are not what a payment path wants. The window is one of time, so
+   * that a trickle of calls never reaches the minimum with stale failures of long ago, and an outage at
+   * checkout rates reaches it within seconds; it holds calls, each recorded once by {@link GuardedCall}.
    */
   private static CircuitBreakerConfig breakerConfig(ResilienceSettings settings) {
     return CircuitBreakerConfig.custom()
-        .slidingWindow(settings.breakerWindow(), settings.breakerMinimumCalls(), SlidingWindowType.COUNT_BASED)
+        .slidingWindow((int) settings.breakerWindow().toSeconds(), settings.breakerMinimumCalls(),
+            SlidingWindowType.TIME_BASED)
         .failureRateThreshold(settings.breakerFailureRatePercent())
         .slowCallDurationThreshold(settings.slowCallThreshold())
         .slowCallRateThreshold(settings.slowCallRatePercent())
@@ -127,7 +131,7 @@ public final class ResilientCallGuard implements QiwiCallGuard {
     return RetryConfig.custom()
         .maxAttempts(settings.maxAttempts())
         .intervalFunction(new FullJitterBackoff(settings.backoffInitial(), settings.backoffMax())::delayMs)
-        .retryOnException(OperationCircuit::countsAgainstQiwi)
+        .retryOnException(OperationCircuit::worthRetrying)
         .failAfterMaxAttempts(false)
         .writableStackTraceEnabled(false)
         .build();

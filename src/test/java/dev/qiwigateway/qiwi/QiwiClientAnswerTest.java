@@ -130,8 +130,8 @@ class QiwiClientAnswerTest {
   }
 
   @ParameterizedTest(name = "result code {0}")
-  @CsvSource({"210,false", "215,false", "242,false", "5,false", "78,false", "1419,false", "152,true", "339,true",
-      "4242,true"})
+  @CsvSource({"210,false", "215,false", "242,false", "5,false", "78,false", "1419,false", "150,true", "155,true",
+      "339,true", "4242,true"})
   @DisplayName("a final result code is a rejection carrying the code, flagged for an operator when the integration is at fault")
   void finalResultCodes(int code, boolean needsOperator, VertxTestContext ctx) {
     fake.answers(200, QiwiFixtures.resultCodeAnswer(code));
@@ -148,15 +148,16 @@ class QiwiClientAnswerTest {
   }
 
   @ParameterizedTest(name = "result code {0}")
-  @ValueSource(ints = {13, 300, 1003})
-  @DisplayName("a result code QIWI calls non-fatal is a retryable result carrying the code")
-  void retryableResultCodes(int code, VertxTestContext ctx) {
+  @CsvSource({"13,false", "300,false", "1003,false", "152,true", "316,true", "319,true"})
+  @DisplayName("a result code QIWI calls non-fatal is a retryable result carrying the code, flagged when an operator must act")
+  void retryableResultCodes(int code, boolean needsOperator, VertxTestContext ctx) {
     fake.answers(200, QiwiFixtures.resultCodeAnswer(code));
 
     expectFailure(client.refund("BILL-1", "REF1", new BigDecimal("5.00")), ctx, failure -> {
       assertThat(failure).isInstanceOf(QiwiException.RetryableResult.class);
       assertThat(((QiwiException.RetryableResult) failure).resultCode()).isEqualTo(code);
       assertThat(failure.retryable()).isTrue();
+      assertThat(failure.needsOperator()).isEqualTo(needsOperator);
       assertThat(failure.operation()).isEqualTo(QiwiOperation.REFUND);
     });
   }

@@ -16,9 +16,10 @@ class ResilienceSettingsTest {
   void defaults() {
     ResilienceSettings settings = ResilienceSettings.defaults(30_000, 5_000);
     assertThat(settings.breakerOpenWait()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(settings.breakerWindow()).isEqualTo(20);
-    assertThat(settings.breakerMinimumCalls()).isEqualTo(10);
+    assertThat(settings.breakerWindow()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.breakerMinimumCalls()).isEqualTo(5);
     assertThat(settings.breakerFailureRatePercent()).isEqualTo(50);
+    assertThat(settings.breakerConsecutiveFailures()).isEqualTo(5);
     assertThat(settings.slowCallThreshold()).isEqualTo(Duration.ofSeconds(4));
     assertThat(settings.halfOpenCalls()).isEqualTo(3);
     assertThat(settings.maxAttempts()).isEqualTo(3);
@@ -35,8 +36,12 @@ class ResilienceSettingsTest {
     ResilienceSettings settings = ResilienceSettings.defaults(30_000, 5_000);
     assertThatIllegalArgumentException().isThrownBy(() -> ResilienceSettings.defaults(0, 5_000));
     assertThatIllegalArgumentException().isThrownBy(() -> ResilienceSettings.defaults(30_000, 0));
-    assertThatIllegalArgumentException().isThrownBy(() -> settings.withBreakerWindow(10, 11))
+    assertThatIllegalArgumentException().isThrownBy(() -> settings.withBreakerWindow(Duration.ofMillis(1500), 5))
+        .withMessageContaining("whole seconds");
+    assertThatIllegalArgumentException().isThrownBy(() -> settings.withBreakerWindow(Duration.ofSeconds(10), 0))
         .withMessageContaining("minimum calls");
+    assertThatIllegalArgumentException().isThrownBy(() -> settings.withConsecutiveFailures(0))
+        .withMessageContaining("consecutive");
     assertThatIllegalArgumentException().isThrownBy(() -> settings.withRetries(0, Duration.ofMillis(1),
         Duration.ofMillis(1)));
     assertThatIllegalArgumentException().isThrownBy(() -> settings.withRetries(3, Duration.ofSeconds(2),

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(VertxExtension.class)
 class ResilientCircuitTest {
 
-  /** Four failed attempts of an operation open its circuit: a whole call of three, and one more. */
+  /** Two calls of an operation that failed after all three of their attempts open its circuit. */
   private static final ResilienceSettings SETTINGS = ResilienceSettings.defaults(30_000, SandboxQiwi.CLIENT_TIMEOUT_MS)
-      .withBreakerWindow(4, 4)
+      .withBreakerWindow(Duration.ofSeconds(10), 100)
+      .withConsecutiveFailures(2)
       .withRetries(3, Duration.ofMillis(5), Duration.ofMillis(20));
 
   private Vertx vertx;
@@ -78,7 +79,7 @@ class ResilientCircuitTest {
             + (outcome.succeeded() ? outcome.result() : outcome.cause()), outcome.cause())));
   }
 
-  /** Status calls while every status request answers 503: the first call spends its three attempts, the next opens. */
+  /** Status calls while every status request answers 503: each spends its three attempts, the second opens. */
   private Future<QiwiUnavailable> openStatusCircuit(QiwiClient qiwi, ResilientCallGuard guard) {
     return sandbox.addFault(SandboxQiwi.fault("http5xx", "status").put("status", 503))
         .compose(rule -> unavailable(qiwi.billStatus("order-7201")))
@@ -89,7 +90,7 @@ class ResilientCircuitTest {
           return unavailable(qiwi.billStatus("order-7201"));
         })
         .map(second -> {
-          assertThat(second.reason()).as("the retry after the fourth failure").isEqualTo(Reason.CIRCUIT_OPEN);
+          assertThat(second.reason()).as("a call is judged by its end").isEqualTo(Reason.RETRIES_EXHAUSTED);
           assertThat(second.lastFailure()).containsInstanceOf(QiwiException.TransportFailure.class);
           assertThat(guard.circuitState(QiwiOperation.BILL_STATUS)).isEqualTo(State.OPEN);
           return second;
@@ -105,7 +106,7 @@ class ResilientCircuitTest {
         .compose(opened -> sandbox.requests("status"))
         .compose(requestsWhenOpened -> unavailable(qiwi.billStatus("order-7202"))
             .compose(refused -> sandbox.requests("status").map(requestsAfter -> {
-              assertThat(requestsWhenOpened).as("three attempts, then one").isEqualTo(4);
+              assertThat(requestsWhenOpened).as("three attempts, twice").isEqualTo(6);
               assertThat(requestsAfter).as("nothing reached QIWI while open").isEqualTo(requestsWhenOpened);
               assertThat(refused.reason()).isEqualTo(Reason.CIRCUIT_OPEN);
               assertThat(refused.lastFailure()).as("no attempt was made").isEmpty();
@@ -117,8 +118,8 @@ class ResilientCircuitTest {
         .onComplete(ctx.succeeding(issued -> ctx.verify(() -> {
           assertThat(issued.status()).isEqualTo(BillStatus.WAITING);
           assertThat(guard.circuitState(QiwiOperation.ISSUE_BILL)).isEqualTo(State.CLOSED);
-          assertThat(unavailable(QiwiOperation.BILL_STATUS, Reason.CIRCUIT_OPEN)).isEqualTo(2.0);
-          assertThat(unavailable(QiwiOperation.BILL_STATUS, Reason.RETRIES_EXHAUSTED)).isEqualTo(1.0);
+          assertThat(unavailable(QiwiOperation.BILL_STATUS, Reason.CIRCUIT_OPEN)).isEqualTo(1.0);
+          assertThat(unavailable(QiwiOperation.BILL_STATUS, Reason.RETRIES_EXHAUSTED)).isEqualTo(2.0);
           assertThat(circuitEvents(Level.WARN)).as("one warning, when it opened").hasSize(1);
           assertThat(circuitEvents(Level.WARN).get(0).getFormattedMessage()).contains("bill_status", "opened");
           ctx.completeNow();
@@ -167,10 +168,11 @@ class ResilientCircuitTest {
           });
           return unavailable(qiwi.billStatus("order-7204"));
         })
-        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
-          assertThat(second.reason()).isEqualTo(Reason.CIRCUIT_OPEN);
+        .compose(second -> unavailable(qiwi.billStatus("order-7204")))
+        .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
+          assertThat(third.reason()).isEqualTo(Reason.CIRCUIT_OPEN);
           assertThat(guard.circuitState(QiwiOperation.BILL_STATUS)).isEqualTo(State.OPEN);
-          assertThat(second.retryAfterSeconds()).isBetween(20, 30);
+          assertThat(third.retryAfterSeconds()).isBetween(20, 30);
           ctx.completeNow();
         })));
   }

@@ -28,7 +28,8 @@ class ResilientLimitsTest {
 
   /** A circuit that never opens in these tests, so that only the limit under test acts. */
   private static final ResilienceSettings SETTINGS = ResilienceSettings.defaults(30_000, SandboxQiwi.CLIENT_TIMEOUT_MS)
-      .withBreakerWindow(100, 100)
+      .withBreakerWindow(Duration.ofSeconds(10), 100)
+      .withConsecutiveFailures(100)
       .withRetries(3, Duration.ofMillis(5), Duration.ofMillis(20));
 
   private Vertx vertx;
