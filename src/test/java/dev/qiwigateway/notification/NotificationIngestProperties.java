@@ -35,8 +35,8 @@ import net.jqwik.api.Tuple;
  * in-process through the same steps {@link NotificationRoutes} takes before the inbox: {@link NotificationReader#form},
  * {@link NotificationAuthenticator#refusal}, {@link NotificationReader#read}. Whatever arrives is refused with
  * the protocol's own 4xx answer or admitted; it is admitted only with a valid credential, and then it says
- * exactly what was signed. {@code NotificationHttpProperties} sends a share of such cases through the real
- * HTTP stack and inbox.
+ * exactly what was signed. The route around these steps (answers, inbox, no row without a credential) is
+ * covered over real HTTP by {@code NotificationRefusalTest} and the dialects' notification tests.
  */
 class NotificationIngestProperties {
 
