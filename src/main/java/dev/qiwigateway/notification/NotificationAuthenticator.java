@@ -7,6 +7,9 @@ import dev.qiwigateway.qiwi.NotifyAuthMode;
 import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.qiwi.QiwiDialect;
 import io.vertx.core.MultiMap;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +30,8 @@ final class NotificationAuthenticator {
   private final NotifyAuthMode mode;
   private final QiwiCredentials credentials;
   private final List<IpRange> allowed;
-  private final String expectedBasic;
+  /** {@code prv_id:notification password} in UTF-8: what Basic credentials must decode to. */
+  private final byte[] expectedBasic;
   private NotificationSignature.Signer signer;
 
   NotificationAuthenticator(QiwiSettings settings) {
@@ -35,7 +39,8 @@ final class NotificationAuthenticator {
     this.mode = settings.notifyAuth();
     this.credentials = settings.credentials();
     this.allowed = settings.notifyAllowIps();
-    this.expectedBasic = credentials.notificationBasicAuthorization();
+    this.expectedBasic = Base64.getDecoder().decode(
+        credentials.notificationBasicAuthorization().substring(BASIC.length()));
   }
 
   /** Whether QIWI_NOTIFY_ALLOW_IPS (when set) lists the TCP peer; checked before the body is even read. */
@@ -69,12 +74,29 @@ final class NotificationAuthenticator {
     return signer;
   }
 
-  /** The scheme name is case-insensitive (RFC 9110); the credentials are not. */
+  /**
+   * The scheme name is case-insensitive (RFC 9110); the credentials are not. QIWI's own example header
+   * decodes to {@code prv_id:password} and a newline, so exactly one trailing LF or CRLF after the password
+   * is tolerated; nothing else is (no other whitespace, no second newline).
+   */
   private boolean basicMatches(String presented) {
     if (presented == null || !presented.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
       return false;
     }
-    String normalized = "Basic " + presented.substring(BASIC.length()).trim();
-    return NotificationSignature.constantTimeEquals(normalized, expectedBasic);
+    byte[] decoded;
+    try {
+      decoded = Base64.getDecoder().decode(presented.substring(BASIC.length()).trim());
+    } catch (IllegalArgumentException notBase64) {
+      return false;
+    }
+    return MessageDigest.isEqual(withoutOneLineEnd(decoded), expectedBasic);
+  }
+
+  private static byte[] withoutOneLineEnd(byte[] credentials) {
+    int length = credentials.length;
+    if (length >= 1 && credentials[length - 1] == '\n') {
+      length -= length >= 2 && credentials[length - 2] == '\r' ? 2 : 1;
+    }
+    return length == credentials.length ? credentials : Arrays.copyOf(credentials, length);
   }
 }

@@ -26,7 +26,12 @@ final class NotificationReader {
   private static final Pattern SHOP_ID = Pattern.compile("[0-9]{1,18}");
   private static final Pattern ERROR_CODE = Pattern.compile("-?[0-9]{1,9}");
   private static final List<String> REST_V3_REQUIRED = List.of("prv_id", "bill_id", "amount", "currency", "status", "error");
-  private static final List<String> PULL_V2_REQUIRED = List.of("bill_id", "status", "amount", "ccy", "error", "command");
+  /**
+   * QIWI's pull-v2 parameter table lists no {@code error}: a notification that follows it must be read. Its
+   * absence means 0, which is safe: the outcome is {@code status}, and a body cannot lose a field unnoticed
+   * (the signature covers every field; Basic credentials vouch for the whole body).
+   */
+  private static final List<String> PULL_V2_REQUIRED = List.of("bill_id", "status", "amount", "ccy", "command");
 
   private final QiwiDialect dialect;
   private final String shopId;
@@ -82,8 +87,14 @@ final class NotificationReader {
     if (!QiwiIds.CURRENCY.matcher(currency).matches()) {
       throw new Malformed("currency is not an ISO 4217 code");
     }
-    if (!ERROR_CODE.matcher(fields.get("error")).matches()) {
+    String error = fields.get("error");
+    if (error != null && !ERROR_CODE.matcher(error).matches()) {
       throw new Malformed("error is not a number");
+    }
+    if (dialect == QiwiDialect.PULL_V2 && error != null && Integer.parseInt(error) != 0) {
+      // QIWI documents only 0 here; a status carried with an error code is not one to act on. QIWI resends
+      // and the poller asks QIWI for the truth meanwhile.
+      throw new Malformed("error is not 0");
     }
     if (dialect == QiwiDialect.PULL_V2 && !"bill".equals(fields.get("command"))) {
       throw new Malformed("command is not bill");

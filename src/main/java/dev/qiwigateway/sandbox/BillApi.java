@@ -25,8 +25,6 @@ import java.util.Optional;
  */
 final class BillApi {
 
-  private static final String JSON_TYPE = "text/json; charset=utf-8";
-
   private final Vertx vertx;
   private final BillLedger ledger;
   private final ProtocolValidator validator;
@@ -90,7 +88,7 @@ final class BillApi {
           id -> respond(ctx, operation, dialect, process(ctx, operation, dialect, body)));
     } else if (fault instanceof Fault.ResultCode result) {
       stats.request(operation, dialect, "fault:" + fault.kind());
-      write(ctx.response(), Answer.refused(result.code()));
+      write(ctx, Answer.refused(result.code()));
     } else if (fault instanceof Fault.LostAnswer lost) {
       loseAnswer(ctx, operation, dialect, body, lost);
     }
@@ -114,16 +112,20 @@ final class BillApi {
 
   private void respond(RoutingContext ctx, Operation operation, Dialect dialect, Answer answer) {
     stats.resultCode(operation, dialect, answer.resultCode());
-    write(ctx.response(), answer);
+    write(ctx, answer);
   }
 
-  private static void write(HttpServerResponse response, Answer answer) {
+  /** In the format the request's Accept asks for; JSON when it asks for none we know (that answer is 5). */
+  private static void write(RoutingContext ctx, Answer answer) {
+    HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
+    AnswerFormat format = AnswerFormat.negotiate(ctx.request().headers().getAll("Accept"))
+        .orElse(AnswerFormat.TEXT_JSON);
     response.setStatusCode(answer.httpStatus())
-        .putHeader("Content-Type", JSON_TYPE)
-        .end(answer.body().encode());
+        .putHeader("Content-Type", format.contentType())
+        .end(format.render(answer.body()));
   }
 
   private Answer process(RoutingContext ctx, Operation operation, Dialect dialect, Buffer body) {

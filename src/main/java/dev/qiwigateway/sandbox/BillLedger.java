@@ -47,13 +47,13 @@ final class BillLedger {
     return Optional.ofNullable(bill);
   }
 
-  /** Same parameters: the same bill again (0). Any parameter changed: 215, and the bill stays as it is. */
+  /** A repeat (see {@link IssueRequest#isRepeatedBy}): the same bill again (0). Otherwise 215; the bill stays as it is. */
   LedgerResult issue(IssueRequest request) {
     Optional<SandboxBill> existing = find(request.billId());
     if (existing.isPresent()) {
       SandboxBill bill = existing.get();
       bill.countIssueRequest();
-      return bill.issued().equals(request) ? LedgerResult.ofBill(bill) : LedgerResult.refused(BILL_ALREADY_EXISTS);
+      return bill.issued().isRepeatedBy(request) ? LedgerResult.ofBill(bill) : LedgerResult.refused(BILL_ALREADY_EXISTS);
     }
     SandboxBill bill = new SandboxBill(request, clock.instant());
     bill.countIssueRequest();

@@ -24,7 +24,7 @@ record OutgoingNotification(String billId, BillStatus status, Map<String, String
     Dialect dialect = settings.notifyDialect();
     Map<String, String> fields = dialect == Dialect.REST_V3
         ? restV3Fields(credentials, bill, status)
-        : pullV2Fields(bill, status);
+        : pullV2Fields(settings.providerName(), bill, status);
     if (dialect == Dialect.PULL_V2 && settings.notifyAuth() == NotifyAuth.BASIC) {
       return new OutgoingNotification(bill.billId(), status, fields, "Authorization",
           credentials.notificationAuthorization());
@@ -53,7 +53,11 @@ record OutgoingNotification(String billId, BillStatus status, Map<String, String
     return fields;
   }
 
-  private static Map<String, String> pullV2Fields(SandboxBill bill, BillStatus status) {
+  /**
+   * QIWI lists {@code prv_name} as always present: the shop's name from its settings, or the name the bill
+   * was issued with (what the buyer saw on it).
+   */
+  private static Map<String, String> pullV2Fields(String providerName, SandboxBill bill, BillStatus status) {
     IssueRequest issued = bill.issued();
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("bill_id", issued.billId());
@@ -61,9 +65,7 @@ record OutgoingNotification(String billId, BillStatus status, Map<String, String
     fields.put("error", "0");
     fields.put("amount", Amount.format(issued.amount()));
     fields.put("user", issued.user());
-    if (issued.prvName() != null) {
-      fields.put("prv_name", issued.prvName());
-    }
+    fields.put("prv_name", issued.prvName() == null ? providerName : issued.prvName());
     fields.put("ccy", issued.currency());
     fields.put("comment", issued.comment());
     fields.put("command", "bill");

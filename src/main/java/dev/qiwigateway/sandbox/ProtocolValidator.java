@@ -17,13 +17,12 @@ import io.vertx.core.buffer.Buffer;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Refuses what QIWI refuses: wrong credentials, a missing {@code Accept: text/json}, a body that is not
- * a UTF-8 form, malformed ids and fields. A required field that is absent is 341; one that is present
+ * Refuses what QIWI refuses: wrong credentials, an {@code Accept} that names neither JSON nor XML, a body
+ * that is not a UTF-8 form, malformed ids and fields. A required field that is absent is 341; one that is present
  * but malformed is 5.
  */
 final class ProtocolValidator {
@@ -47,10 +46,9 @@ final class ProtocolValidator {
     return credentialMatches && (dialect == Dialect.REST_V3 || settings.credentials().prvId().equals(pathPrvId));
   }
 
-  /** {@code Accept} must ask for text/json; a body must be a form in UTF-8. */
+  /** {@code Accept} must name a format QIWI answers in (or be absent); a body must be a form in UTF-8. */
   boolean headersAcceptable(Operation operation, MultiMap headers) {
-    String accept = headers.get("Accept");
-    if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/json")) {
+    if (AnswerFormat.negotiate(headers.getAll("Accept")).isEmpty()) {
       return false;
     }
     return !operation.hasBody() || isUtf8Form(headers.getAll("Content-Type"));

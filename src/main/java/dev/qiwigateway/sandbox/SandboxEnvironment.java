@@ -39,12 +39,20 @@ final class SandboxEnvironment {
         NotifyAuth::fromConfigName);
     SandboxSettings settings = SandboxSettings.defaults(credentials)
         .withHost(orDefault(get.apply("SANDBOX_HOST"), "127.0.0.1"))
-        .withPort(port(get.apply("SANDBOX_PORT")));
+        .withPort(port(get.apply("SANDBOX_PORT")))
+        .withProviderName(providerName(get.apply("SANDBOX_PRV_NAME")));
     try {
       return settings.withNotifications(dialect, auth, get.apply("SANDBOX_NOTIFY_URL"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("SANDBOX_NOTIFY_URL: " + e.getMessage());
     }
+  }
+
+  private static String providerName(String value) {
+    if (value != null && value.codePointCount(0, value.length()) > 100) {
+      throw new IllegalArgumentException("SANDBOX_PRV_NAME must be at most 100 characters");
+    }
+    return orDefault(value, SandboxSettings.DEFAULT_PROVIDER_NAME);
   }
 
   private static String orDefault(String value, String fallback) {

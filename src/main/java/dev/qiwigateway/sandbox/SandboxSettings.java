@@ -21,6 +21,8 @@ import java.util.Set;
  * @param notifyTimeout     how long one delivery attempt waits for the answer
  * @param refundSettleDelay a new refund stays {@code processing} this long, then turns {@code success}
  * @param clock             the sandbox's idea of now (lifetimes, payment dates); tests may move it
+ * @param providerName      the shop's name in QIWI's settings: pull-v2 notifications always carry it as
+ *                          {@code prv_name} (a bill issued with its own {@code prv_name} carries that one)
  */
 public record SandboxSettings(
     String host,
@@ -37,7 +39,11 @@ public record SandboxSettings(
     BigDecimal minAmount,
     BigDecimal maxAmount,
     Set<String> currencies,
-    Clock clock) {
+    Clock clock,
+    String providerName) {
+
+  /** What pull-v2 notifications name the shop when nothing else is configured. */
+  public static final String DEFAULT_PROVIDER_NAME = "Sandbox shop";
 
   /** QIWI gives up on a notification after 50 tries. */
   public static final int MAX_NOTIFY_ATTEMPTS = 50;
@@ -108,6 +114,10 @@ public record SandboxSettings(
     if (currencies.isEmpty() || !currencies.stream().allMatch(c -> c.matches("[A-Z]{3}"))) {
       throw new IllegalArgumentException("currencies must be non-empty ISO 4217 alpha-3 codes");
     }
+    Objects.requireNonNull(providerName, "providerName");
+    if (providerName.isBlank() || providerName.codePointCount(0, providerName.length()) > 100) {
+      throw new IllegalArgumentException("provider name must be 1..100 characters");
+    }
     boolean pullV2 = notifyDialect == Dialect.PULL_V2;
     if (pullV2 && notifyUrl != null && credentials.notifyPassword() == null) {
       throw new IllegalArgumentException("pull-v2 notifications need a notification password");
@@ -118,63 +128,80 @@ public record SandboxSettings(
     return new SandboxSettings("127.0.0.1", 0, credentials, Dialect.REST_V3, NotifyAuth.SIGNATURE, null,
         RetrySchedule.compressed(), Duration.ofSeconds(2), QIWI_MAX_LIFETIME, Duration.ofSeconds(1),
         Duration.ofSeconds(1), new BigDecimal("1.00"), new BigDecimal("600000.00"), Set.of("RUB", "USD", "EUR"),
-        Clock.systemUTC());
+        Clock.systemUTC(), DEFAULT_PROVIDER_NAME);
   }
 
   public SandboxSettings withHost(String newHost) {
     return new SandboxSettings(newHost, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withPort(int newPort) {
     return new SandboxSettings(host, newPort, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   /** Where and how notifications go; a null url turns them off. */
   public SandboxSettings withNotifications(Dialect dialect, NotifyAuth auth, String url) {
     return new SandboxSettings(host, port, credentials, dialect, auth, url, notifyRetry,
-        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withNotifyRetry(RetrySchedule schedule) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, schedule,
-        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withNotifyTimeout(Duration timeout) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        timeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
+        timeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withMaxLifetime(Duration lifetime) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, lifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
+        notifyTimeout, lifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withRefundSettleDelay(Duration delay) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, maxLifetime, delay, expirySweepInterval, minAmount, maxAmount, currencies, clock);
+        notifyTimeout, maxLifetime, delay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withExpirySweepInterval(Duration interval) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, maxLifetime, refundSettleDelay, interval, minAmount, maxAmount, currencies, clock);
+        notifyTimeout, maxLifetime, refundSettleDelay, interval, minAmount, maxAmount, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withAmountLimits(BigDecimal min, BigDecimal max) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, min, max, currencies, clock);
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, min, max, currencies, clock,
+        providerName);
   }
 
   public SandboxSettings withCurrencies(Set<String> allowed) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, allowed, clock);
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, allowed, clock,
+        providerName);
   }
 
   public SandboxSettings withClock(Clock newClock) {
     return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
-        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, newClock);
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, newClock,
+        providerName);
+  }
+
+  public SandboxSettings withProviderName(String name) {
+    return new SandboxSettings(host, port, credentials, notifyDialect, notifyAuth, notifyUrl, notifyRetry,
+        notifyTimeout, maxLifetime, refundSettleDelay, expirySweepInterval, minAmount, maxAmount, currencies, clock,
+        name);
   }
 
   /** The settings as they may be printed: no secret, the notification target without user info. */
@@ -184,7 +211,8 @@ public record SandboxSettings(
         + ", notifyDialect=" + notifyDialect + ", notifyAuth=" + notifyAuth.configName()
         + ", notifyUrl=" + (notifyUrl == null ? "none" : redactedUrl(notifyUrl)) + ", notifyRetry=" + notifyRetry
         + ", maxLifetime=" + maxLifetime + ", refundSettleDelay=" + refundSettleDelay
-        + ", amounts=" + minAmount.toPlainString() + ".." + maxAmount.toPlainString() + ", currencies=" + currencies + "]";
+        + ", amounts=" + minAmount.toPlainString() + ".." + maxAmount.toPlainString() + ", currencies=" + currencies
+        + ", providerName=" + providerName + "]";
   }
 
   static String redactedUrl(String url) {

@@ -101,4 +101,36 @@ class NotificationReaderTest {
     fields.put("currency", "RUB");
     assertThatThrownBy(() -> pullV2.read(form(fields), "127.0.0.1")).isInstanceOf(NotificationReader.Malformed.class);
   }
+
+  /** QIWI's pull-v2 parameter table lists neither error as required nor a fallback for prv_name. */
+  @Test
+  @DisplayName("a pull-v2 notification that follows QIWI's parameter table, without error or prv_name, is read")
+  void pullV2WithoutErrorOrProviderName() {
+    Map<String, String> fields = new LinkedHashMap<>(QiwiSender.pullV2("bill-3", "paid", "7.00"));
+    fields.remove("error");
+    fields.remove("prv_name");
+    QiwiNotification read = pullV2.read(form(fields), "127.0.0.1");
+    assertThat(read.billId()).isEqualTo("bill-3");
+    assertThat(read.status()).isEqualTo(BillStatus.PAID);
+    assertThat(read.amount()).isEqualByComparingTo("7.00");
+  }
+
+  @ParameterizedTest(name = "error={0}")
+  @ValueSource(strings = {"13", "-1", "", "none"})
+  @DisplayName("a pull-v2 error, when present, must be 0: any other code or text is malformed, never a payment")
+  void pullV2ErrorOtherThanZero(String error) {
+    Map<String, String> fields = new LinkedHashMap<>(QiwiSender.pullV2("bill-4", "paid", "7.00"));
+    fields.put("error", error);
+    assertThatThrownBy(() -> pullV2.read(form(fields), "127.0.0.1")).isInstanceOf(NotificationReader.Malformed.class);
+    fields.put("error", "0");
+    assertThat(pullV2.read(form(fields), "127.0.0.1").status()).isEqualTo(BillStatus.PAID);
+  }
+
+  @Test
+  @DisplayName("rest-v3 still requires error, as its documents list it")
+  void restV3RequiresError() {
+    Map<String, String> fields = restV3With("amount", "10.00");
+    fields.remove("error");
+    assertThatThrownBy(() -> restV3.read(form(fields), "127.0.0.1")).isInstanceOf(NotificationReader.Malformed.class);
+  }
 }

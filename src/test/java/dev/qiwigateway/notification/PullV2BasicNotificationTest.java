@@ -10,6 +10,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -102,6 +104,60 @@ class PullV2BasicNotificationTest extends NotificationTestBase {
           assertThat(seen.<String>resultAt(0)).isEqualTo("waiting");
           assertThat(seen.<List<String>>resultAt(1)).containsExactly("bill.waiting");
           assertThat(seen.<List<String>>resultAt(2)).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+
+  private static String basic(String decoded) {
+    return "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** QIWI's own example header, {@code Basic MjA0Mjp0ZXN0Cg==}, decodes to {@code 2042:test} and a newline. */
+  @Test
+  @DisplayName("credentials followed by exactly one LF or CRLF, as in QIWI's own example header, are accepted")
+  void trailingNewlineAccepted(VertxTestContext ctx) {
+    Map<String, String> paid = QiwiSender.pullV2("basic-nl", "paid", "20.00");
+    String pair = TestSecrets.PRV_ID + ":" + TestSecrets.NOTIFY_PASSWORD;
+    issue("basic-nl", "20.00")
+        .compose(issued -> withAuthorization(paid, basic(pair + "\n")))
+        .compose(lf -> {
+          ctx.verify(() -> assertAnswer(lf, 200, 0));
+          return withAuthorization(paid, basic(pair + "\r\n"));
+        })
+        .compose(crlf -> {
+          ctx.verify(() -> assertAnswer(crlf, 200, 0));
+          return Future.all(statusOf("basic-nl"), verdicts("basic-nl"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<String>resultAt(0)).isEqualTo("paid");
+          assertThat(seen.<List<String>>resultAt(1)).containsExactly("applied", "duplicate");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("any other tail after the password (two newlines, a lone CR, a space, a tab, more text) is refused with 150")
+  void otherTailsRefused(VertxTestContext ctx) {
+    Map<String, String> paid = QiwiSender.pullV2("basic-tail", "paid", "20.00");
+    String pair = TestSecrets.PRV_ID + ":" + TestSecrets.NOTIFY_PASSWORD;
+    List<String> tails = List.of("\n\n", "\r", "\n\r", " ", "\t", " \n", "x", "\r\n\r\n");
+    issue("basic-tail", "20.00")
+        .compose(issued -> Future.all(tails.stream().map(tail -> withAuthorization(paid, basic(pair + tail))).toList()))
+        .compose(answers -> {
+          ctx.verify(() -> {
+            for (int i = 0; i < tails.size(); i++) {
+              assertAnswer(answers.resultAt(i), 401, 150);
+            }
+          });
+          return withAuthorization(paid, basic(pair.substring(0, pair.length() - 1) + "\n"));
+        })
+        .compose(shortened -> {
+          ctx.verify(() -> assertAnswer(shortened, 401, 150));
+          return Future.all(statusOf("basic-tail"), verdicts("basic-tail"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<String>resultAt(0)).isEqualTo("waiting");
+          assertThat(seen.<List<String>>resultAt(1)).isEmpty();
           ctx.completeNow();
         })));
   }

@@ -142,4 +142,23 @@ class PullV2SignatureNotificationTest extends NotificationTestBase {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  @DisplayName("a signed notification that follows QIWI's parameter table, without error or prv_name, pays the bill")
+  void withoutErrorOrProviderName(VertxTestContext ctx) {
+    Map<String, String> paid = new LinkedHashMap<>(QiwiSender.pullV2("sig-table", "paid", "10.00"));
+    paid.remove("error");
+    paid.remove("prv_name");
+    issue("sig-table", "10.00")
+        .compose(issued -> qiwi.sendPullV2Signed(paid))
+        .compose(answer -> {
+          ctx.verify(() -> assertAnswer(answer, 200, 0));
+          return Future.all(statusOf("sig-table"), verdicts("sig-table"));
+        })
+        .onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+          assertThat(seen.<String>resultAt(0)).isEqualTo("paid");
+          assertThat(seen.<List<String>>resultAt(1)).containsExactly("applied");
+          ctx.completeNow();
+        })));
+  }
 }

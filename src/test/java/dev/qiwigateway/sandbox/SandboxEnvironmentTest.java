@@ -29,22 +29,26 @@ class SandboxEnvironmentTest {
     assertThat(settings.credentials().notifyPassword()).isEqualTo("test");
     assertThat(settings.notifyDialect()).isEqualTo(Dialect.REST_V3);
     assertThat(settings.notifyUrl()).isNull();
+    assertThat(settings.providerName()).isEqualTo(SandboxSettings.DEFAULT_PROVIDER_NAME);
   }
 
   @Test
   @DisplayName("every variable is honoured, including a SECRET_KEY given directly")
   void everyVariable() {
-    SandboxSettings settings = SandboxEnvironment.settings(Map.of(
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "SANDBOX_HOST", "0.0.0.0", "SANDBOX_PORT", "0", "QIWI_PRV_ID", "777", "QIWI_API_ID", "888",
         "QIWI_API_SECRET", "s3cret", "QIWI_SECRET_KEY", "given-key", "QIWI_NOTIFY_PASSWORD", "pw",
         "QIWI_DIALECT", "pull-v2", "QIWI_NOTIFY_AUTH", "basic",
         "SANDBOX_NOTIFY_URL", "http://127.0.0.1:8080/qiwi/notifications"));
+    env.put("SANDBOX_PRV_NAME", "Marketplace");
+    SandboxSettings settings = SandboxEnvironment.settings(env);
     assertThat(settings.host()).isEqualTo("0.0.0.0");
     assertThat(settings.port()).isZero();
     assertThat(settings.credentials().secretKey()).isEqualTo("given-key");
     assertThat(settings.notifyDialect()).isEqualTo(Dialect.PULL_V2);
     assertThat(settings.notifyAuth()).isEqualTo(NotifyAuth.BASIC);
     assertThat(settings.notifyUrl()).isEqualTo("http://127.0.0.1:8080/qiwi/notifications");
+    assertThat(settings.providerName()).isEqualTo("Marketplace");
   }
 
   @Test
@@ -62,6 +66,8 @@ class SandboxEnvironmentTest {
         .hasMessageContaining("QIWI_PRV_ID");
     assertThatThrownBy(() -> SandboxEnvironment.settings(Map.of("SANDBOX_NOTIFY_URL", "ftp://x/y")))
         .hasMessageContaining("SANDBOX_NOTIFY_URL");
+    assertThatThrownBy(() -> SandboxEnvironment.settings(Map.of("SANDBOX_PRV_NAME", "n".repeat(101))))
+        .hasMessageContaining("SANDBOX_PRV_NAME");
   }
 
   @Test

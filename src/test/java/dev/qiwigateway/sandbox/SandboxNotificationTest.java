@@ -30,6 +30,7 @@ class SandboxNotificationTest {
 
   private static final String SECRET_KEY = "MjA0MnwyMzI0NDEyM3xjNWEzN2MzNDg4ODllOWVjMGI5ODgwZTM2Zjc4NTgzMw==";
   private static final String NOTIFY_PASSWORD = "test";
+  private static final String PROVIDER_NAME = "Магазин 7";
 
   private final MutableClock clock = MutableClock.startingNow();
   private NotificationReceiver receiver;
@@ -43,7 +44,8 @@ class SandboxNotificationTest {
           .withNotifications(dialect, auth, receiver.notifyUrl())
           .withNotifyRetry(new SandboxSettings.RetrySchedule(Duration.ofMillis(20), 2.0, Duration.ofMillis(100),
               maxAttempts))
-          .withNotifyTimeout(Duration.ofMillis(500));
+          .withNotifyTimeout(Duration.ofMillis(500))
+          .withProviderName(PROVIDER_NAME);
       SandboxVerticle sandbox = new SandboxVerticle(settings);
       return vertx.deployVerticle(sandbox).map(id -> {
         client = new SandboxClient(vertx, sandbox.actualPort());
@@ -124,7 +126,8 @@ class SandboxNotificationTest {
   }
 
   @Test
-  @DisplayName("pull-v2 Basic mode: Authorization is Basic base64(prv_id:notification password), no signature")
+  @DisplayName("pull-v2 Basic mode: Authorization is Basic base64(prv_id:notification password), no signature; "
+      + "prv_name is the shop's configured name when the bill was issued without one")
   void pullV2Basic(Vertx vertx, VertxTestContext ctx) {
     start(vertx, Dialect.PULL_V2, NotifyAuth.BASIC, 5)
         .compose(sandbox -> issueAndPay("order-9"))
@@ -134,7 +137,7 @@ class SandboxNotificationTest {
           assertThat(note.headers().get("Authorization")).isEqualTo(basic("2042", NOTIFY_PASSWORD));
           assertThat(note.headers().get("X-Api-Signature")).isNull();
           assertThat(note.fields()).containsEntry("bill_id", "order-9").containsEntry("command", "bill")
-              .doesNotContainKey("prv_name");
+              .containsEntry("prv_name", PROVIDER_NAME);
           ctx.completeNow();
         })));
   }

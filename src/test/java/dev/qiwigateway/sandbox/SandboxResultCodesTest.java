@@ -81,24 +81,58 @@ class SandboxResultCodesTest extends SandboxTestBase {
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
-  @DisplayName("repeating an issue PUT with any parameter changed answers 215 and leaves the bill as issued")
+  @DisplayName("repeating an issue PUT with another amount, currency or wallet answers 215 and leaves the bill as issued")
   void repeatedIssueWithOtherParameters(Dialect dialect, VertxTestContext ctx) {
     var fields = SandboxClient.billFields(clock);
     issued(dialect, "order-215")
         .compose(first -> Future.all(
             client.issue(dialect, "order-215", SandboxClient.with(fields, "amount", "11.00")),
-            client.issue(dialect, "order-215", SandboxClient.with(fields, "comment", "other")),
-            client.issue(dialect, "order-215", SandboxClient.with(fields, "user", "tel:+79990000000")),
-            client.issue(dialect, "order-215", SandboxClient.with(fields, "pay_source", "mobile"))))
+            client.issue(dialect, "order-215", SandboxClient.with(fields, "ccy", "USD")),
+            client.issue(dialect, "order-215", SandboxClient.with(fields, "user", "tel:+79990000000"))))
         .compose(all -> {
-          for (int i = 0; i < 4; i++) {
-            assertThat(all.<QiwiReply>resultAt(i).resultCode()).isEqualTo(215);
+          for (int i = 0; i < 3; i++) {
+            assertThat(all.<QiwiReply>resultAt(i).resultCode()).as("conflict #" + i).isEqualTo(215);
           }
           return client.status(dialect, "order-215");
         })
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           assertThat(status.bill().getString("amount")).isEqualTo("10.00");
-          assertThat(status.bill().getString("comment")).isEqualTo("Order 1842");
+          assertThat(status.bill().getString("ccy")).isEqualTo("RUB");
+          assertThat(status.bill().getString("user")).isEqualTo(SandboxClient.USER);
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * QIWI: the same prv_id, bill_id and amount get the same answer. An SDK that recomputes the lifetime on a
+   * retry must get its bill back, not 215; the bill keeps what it was first issued with.
+   */
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  @DisplayName("repeating an issue PUT with only lifetime, comment, pay_source or prv_name changed answers the bill as first issued")
+  void repeatedIssueWithSameAmount(Dialect dialect, VertxTestContext ctx) {
+    var fields = SandboxClient.billFields(clock);
+    String laterLifetime = SandboxClient.moscowTime(clock.instant().plus(java.time.Duration.ofDays(2)));
+    issued(dialect, "order-again")
+        .compose(first -> Future.all(
+            client.issue(dialect, "order-again", SandboxClient.with(fields, "lifetime", laterLifetime)),
+            client.issue(dialect, "order-again", SandboxClient.with(fields, "comment", "other")),
+            client.issue(dialect, "order-again", SandboxClient.with(fields, "pay_source", "mobile")),
+            client.issue(dialect, "order-again", SandboxClient.with(fields, "prv_name", "Other shop"))))
+        .compose(all -> {
+          for (int i = 0; i < 4; i++) {
+            QiwiReply reply = all.resultAt(i);
+            assertThat(reply.resultCode()).as("repeat #" + i).isZero();
+            assertThat(reply.bill().getString("comment")).isEqualTo("Order 1842");
+          }
+          return client.adminBill("order-again");
+        })
+        .onComplete(ctx.succeeding(bill -> ctx.verify(() -> {
+          assertThat(bill.getString("lifetime")).isEqualTo(fields.get("lifetime"));
+          assertThat(bill.getString("comment")).isEqualTo("Order 1842");
+          assertThat(bill.getString("paySource")).isEqualTo("qw");
+          assertThat(bill.getString("prvName")).isNull();
+          assertThat(bill.getInteger("issueRequests")).isEqualTo(5);
           ctx.completeNow();
         })));
   }
@@ -221,20 +255,20 @@ class SandboxResultCodesTest extends SandboxTestBase {
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
-  @DisplayName("a request without Accept text/json, or whose body is not a UTF-8 form, answers 5 and issues nothing")
+  @DisplayName("an Accept naming neither JSON nor XML, or a body that is not a UTF-8 form, answers 5 and issues nothing")
   void headerViolations(Dialect dialect, VertxTestContext ctx) {
     String path = SandboxClient.billPath(dialect, "order-5");
     String body = SandboxClient.form(SandboxClient.billFields(clock));
     Future.all(java.util.List.of(
-            client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true).remove("Accept"), body),
-            client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true).set("Accept", "text/xml"), body),
+            client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true).set("Accept", "text/html"), body),
+            client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true)
+                .set("Accept", "application/json;q=0, text/plain"), body),
             client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true).set("Content-Type",
                 "application/json"), body),
             client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, true).set("Content-Type",
                 "application/x-www-form-urlencoded; charset=windows-1251"), body),
             client.send(HttpMethod.PUT, path, SandboxClient.headers(dialect, false), body),
-            client.send(HttpMethod.GET, path, SandboxClient.headers(dialect, false).set("Accept", "application/json"),
-                null)))
+            client.send(HttpMethod.GET, path, SandboxClient.headers(dialect, false).set("Accept", "json"), null)))
         .compose(all -> {
           for (int i = 0; i < all.size(); i++) {
             assertThat(all.<QiwiReply>resultAt(i).resultCode()).as("violation #" + i).isEqualTo(5);
@@ -243,6 +277,62 @@ class SandboxResultCodesTest extends SandboxTestBase {
         })
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           assertThat(status.resultCode()).isEqualTo(210);
+          ctx.completeNow();
+        })));
+  }
+
+  /** QIWI's documents: text/json or application/json gives JSON (its PHP example sends the latter), no Accept too. */
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  @DisplayName("Accept application/json, text/json, */* or none at all is answered in JSON with the bill")
+  void jsonAccepts(Dialect dialect, VertxTestContext ctx) {
+    String body = SandboxClient.form(SandboxClient.billFields(clock));
+    java.util.List<String> accepts = java.util.Arrays.asList("application/json", "text/json", "*/*", null);
+    java.util.List<Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> sent =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < accepts.size(); i++) {
+      MultiMap headers = SandboxClient.headers(dialect, true);
+      if (accepts.get(i) == null) {
+        headers.remove("Accept");
+      } else {
+        headers.set("Accept", accepts.get(i));
+      }
+      sent.add(client.sendRaw(HttpMethod.PUT, SandboxClient.billPath(dialect, "order-json-" + i), headers, body,
+          10_000));
+    }
+    Future.all(sent).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      for (int i = 0; i < accepts.size(); i++) {
+        io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> answer = all.resultAt(i);
+        String expectedType = "application/json".equals(accepts.get(i)) ? "application/json" : "text/json";
+        assertThat(answer.getHeader("Content-Type")).as("Accept " + accepts.get(i)).startsWith(expectedType);
+        QiwiReply reply = new QiwiReply(answer.statusCode(), answer.bodyAsJsonObject());
+        assertThat(reply.resultCode()).as("Accept " + accepts.get(i)).isZero();
+        assertThat(reply.bill().getString("bill_id")).isEqualTo("order-json-" + i);
+      }
+      ctx.completeNow();
+    })));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  @DisplayName("Accept text/xml or application/xml is answered in XML: the same response, result_code and bill")
+  void xmlAccepts(Dialect dialect, VertxTestContext ctx) {
+    String body = SandboxClient.form(SandboxClient.billFields(clock));
+    client.sendRaw(HttpMethod.PUT, SandboxClient.billPath(dialect, "order-xml"),
+            SandboxClient.headers(dialect, true).set("Accept", "text/xml"), body, 10_000)
+        .compose(issued -> {
+          ctx.verify(() -> {
+            assertThat(issued.getHeader("Content-Type")).startsWith("text/xml");
+            assertThat(issued.bodyAsString())
+                .startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><response><result_code>0</result_code><bill>")
+                .contains("<bill_id>order-xml</bill_id>", "<amount>10.00</amount>", "<status>waiting</status>");
+          });
+          return client.sendRaw(HttpMethod.GET, SandboxClient.billPath(dialect, "nobody"),
+              SandboxClient.headers(dialect, false).set("Accept", "application/xml"), null, 10_000);
+        })
+        .onComplete(ctx.succeeding(unknown -> ctx.verify(() -> {
+          assertThat(unknown.getHeader("Content-Type")).startsWith("application/xml");
+          assertThat(unknown.bodyAsString()).contains("<response><result_code>210</result_code><description>");
           ctx.completeNow();
         })));
   }
