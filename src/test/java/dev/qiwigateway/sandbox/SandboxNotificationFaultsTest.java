@@ -101,7 +101,7 @@ class SandboxNotificationFaultsTest extends SandboxTestBase {
           receiver.notifications().forEach(SandboxNotificationFaultsTest::assertSigned);
           Map<String, String> stale = receiver.notifications().stream().map(NotificationReceiver.Received::fields)
               .filter(fields -> fields.get("status").equals("waiting")).findFirst().orElseThrow();
-          assertThat(stale.keySet()).containsExactlyInAnyOrder("bill_id", "status", "error", "amount", "user", "ccy",
+          assertThat(stale.keySet()).containsExactlyInAnyOrder("bill_id", "status", "error", "amount", "user", "prv_name", "ccy",
               "comment", "command");
           ctx.completeNow();
         })));
