@@ -48,7 +48,7 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setIdleTimeout(75)
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen(services.config().httpPort());
+    return server.requestHandler(router).listen(services.config().httpPort(), services.config().httpHost());
   }
 
   /**
