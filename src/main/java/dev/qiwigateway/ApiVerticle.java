@@ -65,7 +65,7 @@ public final class ApiVerticle extends VerticleBase {
     return server.connectionHandler(guard::admit)
         .invalidRequestHandler(UnreadableRequests::answer)
         .requestHandler(router)
-        .listen(services.config().httpPort());
+        .listen(services.config().httpPort(), services.config().httpHost());
   }
 
   /**

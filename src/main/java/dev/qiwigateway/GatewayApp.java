@@ -45,6 +45,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.ext.web.client.WebClient;
@@ -57,6 +58,8 @@ import io.vertx.sqlclient.Pool;
  * database and Flyway run on worker threads.
  */
 public final class GatewayApp {
+
+  static final String SANDBOX_HOST = "127.0.0.1"; // the dev sandbox is reachable from this machine only
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
@@ -109,8 +112,13 @@ public final class GatewayApp {
     });
   }
 
+  /** The dev profile runs the built-in sandbox unless QIWI_BASE_URL names a QIWI to talk to. */
+  static boolean runsSandbox(GatewayConfig config) {
+    return config.isDev() && config.qiwi().baseUrl() == null;
+  }
+
   private Future<Void> startSandbox() {
-    if (!config.isDev() || config.qiwi().baseUrl() != null) {
+    if (!runsSandbox(config)) {
       return Future.succeededFuture();
     }
     QiwiSettings qiwi = config.qiwi();
@@ -118,7 +126,7 @@ public final class GatewayApp {
     QiwiCredentials credentials = qiwi.credentials();
     SandboxSettings settings = SandboxSettings.defaults(new SandboxCredentials(credentials.prvId(),
             credentials.apiId(), credentials.apiSecret(), credentials.secretKey(), credentials.notifyPassword()))
-        .withHost("127.0.0.1")
+        .withHost(SANDBOX_HOST)
         .withPort(config.sandboxPort())
         .withNotifications(Dialect.fromConfigName(qiwi.dialect().configName()),
             NotifyAuth.fromConfigName(qiwi.notifyAuth().configName()), notifyUrlFor(config.httpPort()));
@@ -149,7 +157,7 @@ public final class GatewayApp {
     IdempotencyReaper reaper = new IdempotencyReaper(vertx, keys, idempotency.retention(),
         idempotency.reaperPeriod(), idempotency.purgeBatch(), idempotency.purgeBatchesPerRun());
     services = new GatewayServices(config, pool, qiwi, registry, readiness, bills, refunds, keys, completer, reaper,
-        new NotificationInbox(pool), billRoutes, new EventRoutes(new EventFeed(pool)));
+        new NotificationInbox(pool), billRoutes, new EventRoutes(new EventFeed(pool), config.webhook().enabled()));
     return Future.succeededFuture();
   }
 
@@ -168,10 +176,7 @@ public final class GatewayApp {
   }
 
   private Future<Void> deployMaintenance() {
-    return vertx.deployVerticle(new MaintenanceVerticle(services)).map(id -> {
-      maintenanceDeployment = id;
-      return null;
-    });
+    return vertx.deployVerticle(new MaintenanceVerticle(services)).onSuccess(id -> maintenanceDeployment = id).mapEmpty();
   }
 
   /** One dispatcher per replica; leases share the outbox among replicas. */
@@ -195,7 +200,7 @@ public final class GatewayApp {
 
   private Future<Void> deployManagement() {
     return OpenApiDocument.load(vertx).compose(openApi -> {
-      ManagementVerticle management = new ManagementVerticle("0.0.0.0", config.managementPort(), services.readiness(),
+      ManagementVerticle management = new ManagementVerticle(config.managementHost(), config.managementPort(), services.readiness(),
           registry).withRoutes(openApi::mount);
       return vertx.deployVerticle(management).map(id -> {
         managementDeployment = id;
@@ -205,8 +210,7 @@ public final class GatewayApp {
     });
   }
 
-  private record ApiDeployment(String deployment, int port) {
-  }
+  private record ApiDeployment(String deployment, int port) { }
 
   /** How many API verticles a gateway runs: one per event loop. */
   public static int apiInstances() {
@@ -234,8 +238,11 @@ public final class GatewayApp {
     return Future.succeededFuture();
   }
 
+  /** The sandbox reaches the gateway where it listens: loopback when it listens on every address. */
   private String notifyUrlFor(int httpPort) {
-    return httpPort == 0 ? null : "http://127.0.0.1:" + httpPort + config.qiwi().notifyPath();
+    String host = Set.of("0.0.0.0", "::").contains(config.httpHost()) ? SANDBOX_HOST : config.httpHost();
+    host = host.contains(":") ? "[" + host + "]" : host;
+    return httpPort == 0 ? null : "http://" + host + ":" + httpPort + config.qiwi().notifyPath();
   }
 
   private Future<RunningGateway> cleanUpAfterFailedStart(Throwable cause) {

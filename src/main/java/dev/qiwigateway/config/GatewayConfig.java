@@ -18,6 +18,7 @@ public record GatewayConfig(
     String httpHost,
     int httpPort,
     int managementPort,
+    String managementHost,
     DatabaseSettings database,
     QiwiSettings qiwi,
     List<String> currencies,
@@ -61,6 +62,7 @@ public record GatewayConfig(
         in.string("HTTP_HOST", "0.0.0.0"),
         in.port("HTTP_PORT", 8080),
         in.port("MANAGEMENT_PORT", 9090),
+        in.string("MANAGEMENT_HOST", "0.0.0.0"),
         DatabaseSettings.read(in, prod),
         QiwiSettings.read(in, prod),
         currencies(in),
@@ -81,13 +83,13 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabase(DatabaseSettings newDatabase) {
-    return new GatewayConfig(profile, httpHost, httpPort, managementPort, newDatabase, qiwi, currencies,
+    return new GatewayConfig(profile, httpHost, httpPort, managementPort, managementHost, newDatabase, qiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
         logFormat, poller, httpServer);
   }
 
   public GatewayConfig withQiwi(QiwiSettings newQiwi) {
-    return new GatewayConfig(profile, httpHost, httpPort, managementPort, database, newQiwi, currencies,
+    return new GatewayConfig(profile, httpHost, httpPort, managementPort, managementHost, database, newQiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
         logFormat, poller, httpServer);
   }
@@ -100,7 +102,7 @@ public record GatewayConfig(
   public String describe() {
     return "profile=" + profile.configName()
         + " http=" + httpHost + ":" + httpPort + " (" + httpServer.describe() + ")"
-        + " management=" + managementPort
+        + " management=" + managementHost + ":" + managementPort
         + " database=" + database.describe()
         + " qiwi=" + qiwi.describe()
         + " currencies=" + currencies

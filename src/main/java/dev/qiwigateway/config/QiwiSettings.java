@@ -28,6 +28,7 @@ public record QiwiSettings(
   public static final int DEFAULT_CALLS_PER_SECOND = 50;
 
   public static final String PUBLIC_PAY_URL = "https://bill.qiwi.com/order/external/main.action";
+  private static final String PUBLIC_API_HOST = "api.qiwi.com";
 
   static QiwiSettings read(SettingsReader in, boolean prod) {
     String baseUrl = in.required("QIWI_BASE_URL", prod);
@@ -43,6 +44,9 @@ public record QiwiSettings(
     if (payUrl != null && !isHttpUrl(payUrl)) {
       in.problem("QIWI_PAY_URL", "must be an http(s) URL");
     }
+    if (payUrl == null && baseUrl != null && isHttpRoot(baseUrl)) {
+      payUrl = payUrlBeside(stripTrailingSlash(baseUrl));
+    }
     return new QiwiSettings(
         baseUrl == null ? null : stripTrailingSlash(baseUrl),
         dialect,
@@ -54,6 +58,18 @@ public record QiwiSettings(
         in.integer("QIWI_BREAKER_OPEN_MS", 30_000, 100, 3_600_000),
         in.integer("QIWI_CALLS_PER_SECOND", DEFAULT_CALLS_PER_SECOND, 1, 10_000),
         payUrl);
+  }
+
+  /**
+   * Dev with QIWI_BASE_URL but no QIWI_PAY_URL: QIWI's own API host gets QIWI's public form, any other
+   * host (a standalone sandbox) serves the form at QIWI's path on itself. Without this, every payUrl
+   * would be built from nothing.
+   */
+  private static String payUrlBeside(String baseUrl) {
+    if (URI.create(baseUrl).getHost().equalsIgnoreCase(PUBLIC_API_HOST)) {
+      return PUBLIC_PAY_URL;
+    }
+    return baseUrl + URI.create(PUBLIC_PAY_URL).getPath();
   }
 
   public QiwiSettings withSandbox(String sandboxBaseUrl, String sandboxPayUrl) {

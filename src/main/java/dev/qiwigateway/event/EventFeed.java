@@ -52,6 +52,11 @@ public final class EventFeed {
             .map(rows -> Optional.of(toPage(rows, limit))));
   }
 
+  /** Whether the merchant has an event with this id. */
+  public Future<Boolean> owns(String merchantId, String eventId) {
+    return pool.preparedQuery(OWNED).execute(Tuple.of(eventId, merchantId)).map(rows -> rows.size() > 0);
+  }
+
   /**
    * Queues the event for webhook delivery again, from a fresh retry window; harmless for an event
    * still queued. Empty when the merchant has no such event.

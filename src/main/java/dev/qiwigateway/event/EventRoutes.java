@@ -24,9 +24,12 @@ public final class EventRoutes {
   private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
 
   private final EventFeed feed;
+  private final boolean webhooksConfigured;
 
-  public EventRoutes(EventFeed feed) {
+  /** @param webhooksConfigured whether WEBHOOK_URL is set: without it nothing would deliver a re-queued event */
+  public EventRoutes(EventFeed feed, boolean webhooksConfigured) {
     this.feed = feed;
+    this.webhooksConfigured = webhooksConfigured;
   }
 
   public void mount(Router router) {
@@ -48,6 +51,13 @@ public final class EventRoutes {
     JsonBody.read(ctx, false);
     if (!EVENT_ID.matcher(eventId).matches()) {
       throw eventNotFound(eventId);
+    }
+    if (!webhooksConfigured) {
+      // A 202 would promise a delivery that never comes: the event stays as it is.
+      respond(ctx, feed.owns(merchant(ctx), eventId).<Reply>map(owned -> {
+        throw owned ? webhooksNotConfigured() : eventNotFound(eventId);
+      }));
+      return;
     }
     respond(ctx, feed.redeliver(merchant(ctx), eventId)
         .map(event -> Reply.json(202, event.orElseThrow(() -> eventNotFound(eventId)))));
@@ -85,6 +95,11 @@ public final class EventRoutes {
 
   private static Problem eventNotFound(String eventId) {
     return Problem.of(404, "event_not_found", "Event not found", "No event '" + eventId + "' is known to this merchant.");
+  }
+
+  private static Problem webhooksNotConfigured() {
+    return Problem.of(409, "webhooks_not_configured", "Webhooks not configured",
+        "This gateway has no WEBHOOK_URL, so nothing would deliver the event; read it from GET /v1/events.");
   }
 
   private static JsonObject toJson(EventFeed.Page page) {

@@ -33,6 +33,8 @@ public final class WebhookDispatcher {
   private final LeasedWork<WebhookOutbox.Event> deliveries;
   private final PeriodicTask rounds;
   private final PeriodicTask depthRefresh;
+  /** The error names a status or a failure category, never the URL or its credentials. */
+  private final WarnBudget failureWarnings = new WarnBudget(Duration.ofMinutes(1), 10, System::currentTimeMillis);
 
   WebhookDispatcher(Vertx vertx, WebhookOutbox outbox, WebhookSender sender, WebhookMetrics metrics,
       WebhookSettings settings) {
@@ -102,8 +104,9 @@ public final class WebhookDispatcher {
       switch (failure) {
         case RETRY -> {
           metrics.failed();
-          LOG.atDebug().addKeyValue("eventId", event.id()).addKeyValue("attempts", event.attempts())
-              .addKeyValue("error", error).addKeyValue("retryInMs", retryInMs).log("webhook attempt failed");
+          failureWarnings.take().ifPresent(heldBack -> LOG.atWarn().addKeyValue("eventId", event.id())
+              .addKeyValue("attempt", event.attempts()).addKeyValue("error", error).addKeyValue("retryInMs", retryInMs)
+              .addKeyValue("warningsHeldBack", heldBack).log("webhook attempt failed; it is retried later"));
         }
         case DEAD -> {
           metrics.dead();

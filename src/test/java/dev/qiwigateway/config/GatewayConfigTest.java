@@ -94,6 +94,27 @@ class GatewayConfigTest {
   }
 
   @Test
+  @DisplayName("dev with QIWI_BASE_URL but no QIWI_PAY_URL builds payUrl on that QIWI's payment-form path")
+  void devPayUrlFollowsBaseUrl() {
+    GatewayConfig sandbox = GatewayConfig.from(new JsonObject().put("QIWI_BASE_URL", "http://127.0.0.1:8090/"));
+    assertThat(sandbox.qiwi().payUrl()).isEqualTo("http://127.0.0.1:8090/order/external/main.action");
+    GatewayConfig qiwi = GatewayConfig.from(new JsonObject().put("QIWI_BASE_URL", "https://api.qiwi.com"));
+    assertThat(qiwi.qiwi().payUrl()).isEqualTo(QiwiSettings.PUBLIC_PAY_URL);
+    GatewayConfig explicit = GatewayConfig.from(new JsonObject().put("QIWI_BASE_URL", "http://127.0.0.1:8090")
+        .put("QIWI_PAY_URL", "https://pay.example/form"));
+    assertThat(explicit.qiwi().payUrl()).isEqualTo("https://pay.example/form");
+  }
+
+  @Test
+  @DisplayName("MANAGEMENT_HOST is read like HTTP_HOST, every address by default")
+  void managementHost() {
+    assertThat(GatewayConfig.from(new JsonObject()).managementHost()).isEqualTo("0.0.0.0");
+    assertThat(GatewayConfig.from(new JsonObject().put("MANAGEMENT_HOST", "10.0.0.7")).managementHost())
+        .isEqualTo("10.0.0.7");
+    assertThat(GatewayConfig.defaults()).containsEntry("MANAGEMENT_HOST", "0.0.0.0");
+  }
+
+  @Test
   @DisplayName("malformed values stop start-up, each named")
   void malformedValues() {
     ConfigException error = catchThrowableOfType(ConfigException.class, () -> GatewayConfig.from(prodSettings()

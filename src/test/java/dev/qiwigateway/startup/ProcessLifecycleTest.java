@@ -7,6 +7,8 @@ import dev.qiwigateway.config.MerchantTokens;
 import dev.qiwigateway.testing.ChildJvm;
 import dev.qiwigateway.testing.TestPostgres;
 import dev.qiwigateway.testing.TestSecrets;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +40,7 @@ class ProcessLifecycleTest {
   }
 
   @Test
-  @DisplayName("SIGTERM turns readiness off, drains and exits cleanly")
+  @DisplayName("SIGTERM turns readiness off, drains and exits 0, not the JVM's 143")
   void sigtermStopsGracefully() throws Exception {
     Map<String, String> env = new HashMap<>(Map.of(
         "GATEWAY_PROFILE", "dev",
@@ -58,8 +60,48 @@ class ProcessLifecycleTest {
 
       gateway.terminate();
       int exit = gateway.waitForExit(Duration.ofSeconds(30));
-      assertThat(exit).isIn(0, 143);
+      assertThat(exit).as(gateway.output()).isZero();
       assertThat(gateway.output()).contains("shutting down", "gateway stopped").doesNotContain(TestSecrets.API_SECRET);
+    }
+  }
+
+  @Test
+  @DisplayName("a taken port stops start-up with exit 2 before any database work, naming the port and its setting")
+  void takenPortRefusedFirst() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      Map<String, String> env = Map.of(
+          "GATEWAY_PROFILE", "dev",
+          "HTTP_HOST", "127.0.0.1",
+          "HTTP_PORT", "0",
+          "MANAGEMENT_HOST", "127.0.0.1",
+          "MANAGEMENT_PORT", String.valueOf(port),
+          "SANDBOX_PORT", "0");
+      try (ChildJvm gateway = ChildJvm.start("taken-port", Main.class, env)) {
+        int exit = gateway.waitForExit(Duration.ofSeconds(60));
+        assertThat(exit).as(gateway.output()).isEqualTo(2);
+        assertThat(gateway.output())
+            .contains("MANAGEMENT_PORT: port " + port, "already in use")
+            .doesNotContain("BindException", "\tat ", "embedded PostgreSQL", "migrated");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("--help prints the usage and --version the version, exit 0, and start nothing")
+  void helpAndVersionOnlyPrint() throws Exception {
+    try (ChildJvm help = ChildJvm.start("help", Main.class, Map.of(), "--help")) {
+      assertThat(help.waitForExit(Duration.ofSeconds(30))).as(help.output()).isZero();
+      assertThat(help.output()).contains("Usage:", "--version", "HTTP_HOST", "MANAGEMENT_HOST")
+          .doesNotContain("configuration loaded", "embedded PostgreSQL");
+    }
+    try (ChildJvm version = ChildJvm.start("version", Main.class, Map.of(), "--version")) {
+      assertThat(version.waitForExit(Duration.ofSeconds(30))).as(version.output()).isZero();
+      assertThat(version.output().strip()).matches("qiwi-gateway \\d+\\.\\d+\\.\\d+[-.A-Za-z0-9]*");
+    }
+    try (ChildJvm unknown = ChildJvm.start("unknown-argument", Main.class, Map.of(), "--halp")) {
+      assertThat(unknown.waitForExit(Duration.ofSeconds(30))).isEqualTo(2);
+      assertThat(unknown.output()).contains("unknown arguments: --halp", "Usage:");
     }
   }
 
