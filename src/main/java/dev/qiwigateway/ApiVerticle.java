@@ -43,8 +43,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(guard);
     router.route().handler(new RequestLogHandler());
     notifications = NotificationRoutes.create(vertx, services.config().qiwi(), services.notificationInbox(),
-        services.registry(), NotificationRoutes.transactionsPerLoop(services.config().database().poolSize(),
-            GatewayApp.apiInstances()));
+        services.registry(), services.config().ingest());
     // Before the BodyHandler: the notification route reads its own body (see NotificationRoutes.mount).
     notifications.mount(router);
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));

@@ -31,7 +31,8 @@ public record GatewayConfig(
     Duration drainTimeout,
     String logFormat,
     PollerSettings poller,
-    HttpServerSettings httpServer) {
+    HttpServerSettings httpServer,
+    IngestSettings ingest) {
 
   /** QIWI refuses lifetimes further ahead than this (docs/qiwi.md#issue-bill-fields). */
   public static final Duration QIWI_LIFETIME_LIMIT = Duration.ofDays(45);
@@ -75,7 +76,8 @@ public record GatewayConfig(
         Duration.ofMillis(in.integer("DRAIN_TIMEOUT_MS", 20_000, 0, 600_000)),
         in.parsed("LOG_FORMAT", "text", GatewayConfig::logFormat, "must be text or json"),
         PollerSettings.read(in),
-        HttpServerSettings.read(in));
+        HttpServerSettings.read(in),
+        IngestSettings.read(in));
     if (!in.problems().isEmpty()) {
       throw new ConfigException(in.problems());
     }
@@ -85,13 +87,13 @@ public record GatewayConfig(
   public GatewayConfig withDatabase(DatabaseSettings newDatabase) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, managementHost, newDatabase, qiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat, poller, httpServer);
+        logFormat, poller, httpServer, ingest);
   }
 
   public GatewayConfig withQiwi(QiwiSettings newQiwi) {
     return new GatewayConfig(profile, httpHost, httpPort, managementPort, managementHost, database, newQiwi, currencies,
         billLifetimeDefault, billLifetimeMax, merchantTokens, webhook, idempotency, sandboxPort, drainTimeout,
-        logFormat, poller, httpServer);
+        logFormat, poller, httpServer, ingest);
   }
 
   public boolean isDev() {
@@ -103,7 +105,7 @@ public record GatewayConfig(
     return "profile=" + profile.configName()
         + " http=" + httpHost + ":" + httpPort + " (" + httpServer.describe() + ")"
         + " management=" + managementHost + ":" + managementPort
-        + " database=" + database.describe()
+        + " database=" + database.describe() + " (ingest: " + ingest.describe() + ")"
         + " qiwi=" + qiwi.describe()
         + " currencies=" + currencies
         + " billLifetime=" + billLifetimeDefault + "/max " + billLifetimeMax

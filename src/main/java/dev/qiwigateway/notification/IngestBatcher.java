@@ -31,9 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class IngestBatcher {
 
-  static final Duration DEFAULT_WINDOW = Duration.ofMillis(2);
-  static final int DEFAULT_MAX_ROWS = 64;
-  static final int DEFAULT_MAX_WAITING = 512;
   static final int UNLIMITED = Integer.MAX_VALUE;
 
   /**

@@ -1,5 +1,6 @@
 package dev.qiwigateway.notification;
 
+import dev.qiwigateway.config.IngestSettings;
 import dev.qiwigateway.config.QiwiSettings;
 import dev.qiwigateway.ops.RequestLogHandler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,22 +51,13 @@ public final class NotificationRoutes {
   /**
    * Call from the verticle's start(): the batcher's timers belong to the calling event loop.
    *
-   * @param transactions how many of the pool's connections this event loop's batcher may hold at once
    */
   public static NotificationRoutes create(Vertx vertx, QiwiSettings qiwi, NotificationInbox inbox,
-      MeterRegistry registry, int transactions) {
+      MeterRegistry registry, IngestSettings ingest) {
     NotificationMetrics metrics = new NotificationMetrics(registry);
-    IngestBatcher.Limits limits = new IngestBatcher.Limits(IngestBatcher.DEFAULT_WINDOW, IngestBatcher.DEFAULT_MAX_ROWS,
-        transactions, IngestBatcher.DEFAULT_MAX_WAITING);
+    IngestBatcher.Limits limits = new IngestBatcher.Limits(ingest.batchWindow(), ingest.batchRows(),
+        ingest.transactionsPerLoop(), ingest.queuePerLoop());
     return new NotificationRoutes(qiwi, metrics, new IngestBatcher(vertx, inbox, metrics, limits));
-  }
-
-  /**
-   * Each API verticle's batcher keeps at most its share of the pool busy; what arrives meanwhile joins
-   * the next batch. The merchant API and the background tasks borrow the same connections between commits.
-   */
-  public static int transactionsPerLoop(int poolSize, int apiInstances) {
-    return Math.max(1, poolSize / Math.max(1, apiInstances));
   }
 
   /**
