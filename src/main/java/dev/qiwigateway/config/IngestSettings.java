@@ -3,7 +3,7 @@ package dev.qiwigateway.config;
 import java.time.Duration;
 
 /**
- * How QIWI's notifications are gathered into statements (docs/architecture.md#notification-ingest).
+ * How QIWI's notifications are gathered into statements (docs/architecture.md#qiwi-notifications).
  * Each event loop has its own batcher; these are per event loop:
  * <pre>
  * INGEST_BATCH_ROWS              256   notifications written by one statement at most

@@ -12,7 +12,7 @@ public final class Database {
 
   public static final String POOL_NAME = "gateway-db";
 
-  /** Longer than any statement this gateway sends; {@code DatabaseTest} holds it so. */
+  /** Longer than any statement this gateway sends (NotificationInboxTest holds the longest prepared). */
   static final int PREPARED_STATEMENT_SQL_LIMIT = 16_384;
 
   private Database() {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Records a batch of notifications and applies what they say in ONE statement, committed on its own
- * (docs/architecture.md#notification-ingest): lock the bills they name, decide every verdict, move
+ * (docs/architecture.md#qiwi-notifications): lock the bills they name, decide every verdict, move
  * waiting bills through the arbiter's compare-and-set with their events, record one inbox row per
  * notification, and bring forward the first status check of bills whose issue is not yet confirmed
  * here. Either all of it commits or none of it does, and a notification is answered only after.
@@ -43,7 +43,7 @@ public final class NotificationInbox {
     return "to_char(" + column + " AT TIME ZONE 'UTC', " + ISO_SECONDS + ")";
   }
 
-  private static final String RECORD = "WITH arrived AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], "
+  static final String RECORD = "WITH arrived AS MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], "
       + "$3::numeric[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], "
       + "$11::text[], $12::text[]) WITH ORDINALITY AS a(bill_id, status, amount, currency, dialect, prv_id, "
       + "source_address, raw_body, shop_ok, event_id, amount_text, zero_text, ord)), "
@@ -104,7 +104,7 @@ public final class NotificationInbox {
     return pool.preparedQuery(RECORD).execute(arguments(batch)).map(NotificationInbox::verdicts);
   }
 
-  private static Tuple arguments(List<QiwiNotification> batch) {
+  static Tuple arguments(List<QiwiNotification> batch) {
     int n = batch.size();
     String[] billIds = new String[n];
     String[] statuses = new String[n];
