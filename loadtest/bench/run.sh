@@ -30,7 +30,7 @@
 #                                     are seeded for 1.5× the best rate so far
 #   BENCH_CREATE_CONCURRENCY ["1 4 32"]  BENCH_CREATE_SECONDS [10]  BENCH_CREATE_MAX_CONCURRENCY [128]
 #                                     (concurrency keeps doubling past the list while creates/s grows 5%)
-#   BENCH_CREATE_WARMUP_SECONDS [10]  checkouts at c=8 before the creates (not reported): the JIT has
+#   BENCH_CREATE_WARMUP_SECONDS [20]  checkouts at c=8 before the creates (not reported): the JIT has
 #                                     compiled the create and read paths when they are measured
 #   BENCH_CHECKOUT_CONCURRENCY [16]  BENCH_CHECKOUT_SECONDS [15]
 #   BENCH_IDLE_SECONDS [5]            CPU of the idle processes, so that per-op figures at low rates can
@@ -61,7 +61,7 @@ BENCH_SEED_RATE=${BENCH_SEED_RATE:-}
 BENCH_CREATE_CONCURRENCY=${BENCH_CREATE_CONCURRENCY:-1 4 32}
 BENCH_CREATE_SECONDS=${BENCH_CREATE_SECONDS:-10}
 BENCH_CREATE_MAX_CONCURRENCY=${BENCH_CREATE_MAX_CONCURRENCY:-128}
-BENCH_CREATE_WARMUP_SECONDS=${BENCH_CREATE_WARMUP_SECONDS:-10}
+BENCH_CREATE_WARMUP_SECONDS=${BENCH_CREATE_WARMUP_SECONDS:-20}
 BENCH_CHECKOUT_CONCURRENCY=${BENCH_CHECKOUT_CONCURRENCY:-16}
 BENCH_IDLE_SECONDS=${BENCH_IDLE_SECONDS:-5}
 BENCH_CHECKOUT_SECONDS=${BENCH_CHECKOUT_SECONDS:-15}

@@ -26,7 +26,9 @@ public final class BillStore {
 
   private static final String RESERVE = "INSERT INTO bill (bill_id, merchant_id, amount, currency, customer, comment, "
       + "pay_source, provider_name, success_url, fail_url, pay_url, expires_at, created_by_key) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (bill_id) DO NOTHING "
+      // Typed as their base types: the columns are domains (V6), whose type ids the pg client does not know.
+      + "VALUES ($1::text, $2::text, $3, $4::text, $5::text, $6, $7, $8, $9, $10, $11, $12, $13) "
+      + "ON CONFLICT (bill_id) DO NOTHING "
       + "RETURNING bill_id";
   private static final String BY_ID = "SELECT " + Bill.COLUMNS + " FROM bill WHERE bill_id = $1";
   private static final String ISSUED_OF_MERCHANT = "SELECT " + Bill.COLUMNS

@@ -10,7 +10,8 @@ import java.time.Duration;
  * INGEST_BATCH_WINDOW_MS         2     how long the first notification of a batch waits for company
  *                                      while no statement of its loop is being written
  * INGEST_TRANSACTIONS_PER_LOOP   1     statements of one loop open at once; what arrives meanwhile
- *                                      joins the next one
+ *                                      joins the next one (a statement stalled on a lock stops
+ *                                      counting, see IngestBatcher)
  * INGEST_QUEUE_PER_LOOP          1024  notifications waiting for a statement; one more is answered 13
  *                                      at once (QIWI sends it again) instead of waiting past its timeout
  * </pre>

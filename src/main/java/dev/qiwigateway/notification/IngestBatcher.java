@@ -5,9 +5,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * grow instead of the queue for pool connections, so each commit carries more rows and the batcher
  * never holds more connections than its share of the pool.
  *
+ * <p>A statement still open after {@link #STALLED_AFTER} is stalled, not busy: it waits for a lock (a
+ * bill row another transaction holds) or for a struggling database, not for CPU. It stops counting
+ * against {@code maxInFlight}, so the notifications behind it are written meanwhile; at most
+ * {@link #MAX_STALLED} more statements are opened that way, so a database that stalls everything still
+ * holds a bounded share of the pool.
+ *
  * <p>At most {@code maxWaiting} notifications wait for a transaction. Beyond that the gateway is
  * past what it can commit, and a longer queue would only make every answer later until QIWI gives
  * up on all of them: a new notification is refused at once ({@link Overloaded}, answered 13, which
@@ -32,6 +38,9 @@ import org.slf4j.LoggerFactory;
 final class IngestBatcher {
 
   static final int UNLIMITED = Integer.MAX_VALUE;
+  /** Far longer than a full batch takes when nothing blocks it (about 20 ms for 256 rows on 2 cores). */
+  static final Duration STALLED_AFTER = Duration.ofMillis(100);
+  static final int MAX_STALLED = 3;
 
   /**
    * How the batcher gathers (see the class comment).
@@ -73,9 +82,11 @@ final class IngestBatcher {
   private final int maxRows;
   private final int maxInFlight;
   private final int maxWaiting;
-  private final Set<Future<Void>> inFlight = new HashSet<>();
+  /** Each open statement and the time it was sent (System.nanoTime). */
+  private final Map<Future<Void>, Long> inFlight = new HashMap<>();
   private List<Pending> pending = new ArrayList<>();
   private long timer = -1;
+  private long stallTimer = -1;
   /** Set when the verticle stops: nothing waits for a window any more. */
   private boolean eager;
 
@@ -102,11 +113,13 @@ final class IngestBatcher {
     pending.add(new Pending(notification, verdict));
     if (eager || pending.size() >= maxRows) {
       flush();
-    } else if (timer < 0 && inFlight.size() < maxInFlight) {
+    } else if (timer < 0 && mayOpenStatement()) {
       timer = vertx.setTimer(windowMs, id -> {
         timer = -1;
         flush();
       });
+    } else if (timer < 0) {
+      recheckWhenStalled();
     }
     return verdict.future();
   }
@@ -120,7 +133,7 @@ final class IngestBatcher {
   /** Completes when every batch written so far has committed (or failed and answered its callers). */
   Future<Void> drain() {
     stopBatching();
-    return Future.join(new ArrayList<>(inFlight)).mapEmpty();
+    return Future.join(new ArrayList<>(inFlight.keySet())).mapEmpty();
   }
 
   /**
@@ -132,7 +145,7 @@ final class IngestBatcher {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-    while (!pending.isEmpty() && (eager || inFlight.size() < maxInFlight)) {
+    while (!pending.isEmpty() && (eager || mayOpenStatement())) {
       List<Pending> batch;
       if (pending.size() <= maxRows) {
         batch = pending;
@@ -143,13 +156,37 @@ final class IngestBatcher {
       }
       metrics.batch(batch.size());
       Future<Void> written = write(batch);
-      inFlight.add(written);
+      inFlight.put(written, System.nanoTime());
       // These rows already waited for a transaction to finish; a window on top would only add latency.
       written.onComplete(done -> {
         inFlight.remove(written);
         flush();
       });
     }
+    if (!pending.isEmpty()) {
+      recheckWhenStalled();
+    }
+  }
+
+  private boolean mayOpenStatement() {
+    if (inFlight.size() - MAX_STALLED >= maxInFlight) {
+      return false;
+    }
+    long stalledBefore = System.nanoTime() - STALLED_AFTER.toNanos();
+    return inFlight.values().stream().filter(sent -> sent - stalledBefore > 0).count() < maxInFlight;
+  }
+
+  /** Notifications wait behind open statements: look again when the youngest of them would count as stalled. */
+  private void recheckWhenStalled() {
+    if (stallTimer >= 0 || inFlight.isEmpty() || inFlight.size() - MAX_STALLED >= maxInFlight) {
+      return;
+    }
+    long youngest = inFlight.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+    long delayMs = Math.max(1, (youngest + STALLED_AFTER.toNanos() - System.nanoTime()) / 1_000_000 + 1);
+    stallTimer = vertx.setTimer(delayMs, id -> {
+      stallTimer = -1;
+      flush();
+    });
   }
 
   private Future<Void> write(List<Pending> batch) {

@@ -149,6 +149,53 @@ class IngestBatcherTest extends NotificationTestBase {
         })));
   }
 
+  /**
+   * One statement per loop keeps batches large, but a statement waiting for a lock must not hold back
+   * every notification of its loop: once stalled it no longer counts, and the next batch goes ahead.
+   */
+  @Test
+  @DisplayName("a statement waiting for a bill another transaction holds does not hold back the notifications behind it")
+  void stalledStatementDoesNotBlockTheLoop(VertxTestContext ctx) {
+    IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofMillis(1), 10, 1, IngestBatcher.UNLIMITED));
+    Promise<Verdict> held = Promise.promise();
+    Future.all(issue("locked-1", "10.00"), issue("free-1", "10.00"))
+        .compose(issued -> db().getConnection())
+        .compose(holder -> holder.begin().compose(tx -> holder
+                .query("SELECT 1 FROM bill WHERE bill_id = 'locked-1' FOR UPDATE").execute()
+                .compose(locked -> {
+                  loop.runOnContext(v -> batcher.submit(notification("locked-1", BillStatus.PAID, "10.00"))
+                      .onComplete(held));
+                  return awaitLockWait();
+                })
+                .compose(waiting -> submitTogether(batcher, List.of(notification("free-1", BillStatus.PAID, "10.00"))))
+                .compose(behind -> {
+                  ctx.verify(() -> {
+                    assertThat(behind.get(0).result()).isEqualTo(Verdict.APPLIED);
+                    assertThat(held.future().isComplete()).as("the held notification still waits").isFalse();
+                  });
+                  return tx.commit();
+                }))
+            .eventually(() -> holder.close()))
+        .compose(released -> held.future())
+        .onComplete(ctx.succeeding(verdict -> ctx.verify(() -> {
+          assertThat(verdict).isEqualTo(Verdict.APPLIED);
+          ctx.completeNow();
+        })));
+  }
+
+  /** Completes once a statement of the gateway's database waits for a row lock. */
+  private Future<Void> awaitLockWait() {
+    return count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+        .compose(waiting -> {
+          if (waiting > 0) {
+            return Future.succeededFuture();
+          }
+          Promise<Void> later = Promise.promise();
+          gateway.vertx().setTimer(20, id -> awaitLockWait().onComplete(later));
+          return later.future();
+        });
+  }
+
   @Test
   @DisplayName("when more notifications wait than the queue holds, the next one is refused at once and the queued ones still commit")
   void refusesBeyondTheQueue(VertxTestContext ctx) {
