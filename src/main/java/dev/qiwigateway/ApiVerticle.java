@@ -61,7 +61,10 @@ public final class ApiVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) limits.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-    return server.connectionHandler(guard::admit)
+    return server.connectionHandler(connection -> {
+      UnreadableRequests.refuseUnsupportedVersions(connection);
+      guard.admit(connection);
+    })
         .invalidRequestHandler(UnreadableRequests::answer)
         .requestHandler(router)
         .listen(services.config().httpPort(), services.config().httpHost());

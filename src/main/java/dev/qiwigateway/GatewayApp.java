@@ -200,7 +200,7 @@ public final class GatewayApp {
   private Future<Void> deployManagement() {
     return OpenApiDocument.load(vertx).compose(openApi -> {
       ManagementVerticle management = new ManagementVerticle(config.managementHost(), config.managementPort(), services.readiness(),
-          registry).withRoutes(openApi::mount);
+          registry).withRoutes(openApi::mount).withConnectionLimits(config.httpServer());
       return vertx.deployVerticle(management).map(id -> {
         managementDeployment = id;
         managementPort = management.actualPort();

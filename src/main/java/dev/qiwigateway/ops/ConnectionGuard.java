@@ -14,18 +14,20 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Keeps slow and surplus clients from holding the public port (docs/api.md#configuration). The idle
- * timeout alone does not: a client that sends one byte a second is never idle. So a new connection
- * must deliver its first request's line and headers within the header timeout, and a kept-alive one
- * its next request's within the idle timeout of the previous response (a proxy in front keeps idle
- * upstream connections for up to a minute, and must not find them closed sooner); a replica holds at
- * most {@link Limit#max} connections, closing one more at once. One guard per API verticle, used on its event loop only; the {@link Limit} is the replica's.
- * Both closings count in {@code gateway.http.connections.closed}; neither logs, as a flood would
- * otherwise flood the log too.
+ * Keeps slow and surplus clients from holding a port, the public and the management one
+ * (docs/api.md#configuration). The idle timeout alone does not: a client that sends one byte a second
+ * is never idle. So a new connection must deliver its first request's line and headers within the
+ * header timeout, and a kept-alive one its next request's within the idle timeout of the previous
+ * response (a proxy in front keeps idle upstream connections for up to a minute, and must not find them
+ * closed sooner); a replica holds at most {@link Limit#max} connections on a port, closing one more at
+ * once. One guard per verticle, used on its event loop only; the {@link Limit} is the replica's port's.
+ * Both closings count in {@code gateway.http.connections.closed} (the management port's in
+ * {@code gateway.management.connections.closed}); neither logs, as a flood would otherwise flood the log too.
  */
 public final class ConnectionGuard implements Handler<RoutingContext> {
 
   static final String CLOSED_METER = "gateway.http.connections.closed";
+  static final String MANAGEMENT_CLOSED_METER = "gateway.management.connections.closed";
 
   private final Vertx vertx;
   private final Limit limit;
@@ -112,23 +114,35 @@ public final class ConnectionGuard implements Handler<RoutingContext> {
     }
   }
 
-  /** The open connections of one replica's public port, shared by its API verticles. */
+  /** The open connections of one replica's port, shared by the verticles serving it. */
   public static final class Limit {
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter overLimit;
     private final Counter headerTimeouts;
 
+    /** The public port's, limited by HTTP_MAX_CONNECTIONS. */
     public Limit(int max, MeterRegistry registry) {
+      this(max, registry, CLOSED_METER, "gateway.http.connections.open", "public", "HTTP_MAX_CONNECTIONS");
+    }
+
+    /** The management port's, limited by MANAGEMENT_MAX_CONNECTIONS and counted apart from the public port's. */
+    public static Limit management(int max, MeterRegistry registry) {
+      return new Limit(max, registry, MANAGEMENT_CLOSED_METER, "gateway.management.connections.open", "management",
+          "MANAGEMENT_MAX_CONNECTIONS");
+    }
+
+    private Limit(int max, MeterRegistry registry, String closedMeter, String openMeter, String port, String setting) {
       this.max = max;
-      overLimit = Counter.builder(CLOSED_METER).tag("reason", "over_limit")
-          .description("Public connections closed at once because the replica held HTTP_MAX_CONNECTIONS")
+      overLimit = Counter.builder(closedMeter).tag("reason", "over_limit")
+          .description("Connections of the " + port + " port closed at once because the replica held " + setting)
           .register(registry);
-      headerTimeouts = Counter.builder(CLOSED_METER).tag("reason", "header_timeout")
-          .description("Public connections closed because no complete request headers came within HTTP_HEADER_TIMEOUT_MS")
+      headerTimeouts = Counter.builder(closedMeter).tag("reason", "header_timeout")
+          .description("Connections of the " + port + " port closed because no complete request headers came within"
+              + " HTTP_HEADER_TIMEOUT_MS")
           .register(registry);
-      Gauge.builder("gateway.http.connections.open", open, AtomicInteger::get)
-          .description("Open connections of the public port").register(registry);
+      Gauge.builder(openMeter, open, AtomicInteger::get)
+          .description("Open connections of the " + port + " port").register(registry);
     }
 
     public int max() {

@@ -1,9 +1,11 @@
 package dev.qiwigateway.ops;
 
+import dev.qiwigateway.config.HttpServerSettings;
 import dev.qiwigateway.http.UnreadableRequests;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -13,11 +15,13 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.event.Level;
 
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * The management port: liveness, readiness and Prometheus metrics, kept off the public port.
- * Further routes (e.g. the OpenAPI document) join through {@link #withRoutes} before deployment.
+ * Further routes (e.g. the OpenAPI document) join through {@link #withRoutes} before deployment, and
+ * the limits against slow and surplus clients through {@link #withConnectionLimits}.
  */
 public final class ManagementVerticle extends VerticleBase {
 
@@ -39,6 +43,8 @@ public final class ManagementVerticle extends VerticleBase {
   private final ServiceReadiness readiness;
   private final PrometheusMeterRegistry registry;
   private Consumer<Router> extraRoutes = router -> { };
+  private HttpServerSettings limits;
+  private ConnectionGuard guard;
   private HttpServer server;
 
   /** @param port the port to listen on; 0 takes any free port, see {@link #actualPort()} */
@@ -55,9 +61,28 @@ public final class ManagementVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Guards the port as the public one is guarded: the same header and idle timeouts, and at most
+   * MANAGEMENT_MAX_CONNECTIONS connections. Call before deploying.
+   */
+  public ManagementVerticle withConnectionLimits(HttpServerSettings settings) {
+    limits = Objects.requireNonNull(settings, "settings");
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    if (limits != null) {
+      guard = new ConnectionGuard(vertx, ConnectionGuard.Limit.management(limits.managementMaxConnections(), registry),
+          limits.headerTimeout(), limits.idleTimeout());
+      router.route().handler(guard);
+      // As on the public port: cleartext HTTP/2 sniffing would hide a slow client from the guard.
+      options.setHttp2ClearTextEnabled(false)
+          .setIdleTimeout((int) limits.idleTimeout().toMillis())
+          .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
     // Probes and scrapes arrive every few seconds: their access lines would drown the payment traffic.
     router.route().handler(new RequestLogHandler(Level.DEBUG));
     mount(router);
@@ -67,7 +92,8 @@ public final class ManagementVerticle extends VerticleBase {
         "The management endpoints answer GET"));
     router.errorHandler(400, ctx -> problem(ctx, 400, "malformed_request", "Malformed request",
         "The request could not be read."));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    return vertx.createHttpServer(options)
+        .connectionHandler(this::admit)
         .invalidRequestHandler(UnreadableRequests::answer)
         .requestHandler(router)
         .listen()
@@ -85,6 +111,13 @@ public final class ManagementVerticle extends VerticleBase {
   public int actualPort() {
     HttpServer listening = server;
     return listening == null ? -1 : listening.actualPort();
+  }
+
+  private void admit(HttpConnection connection) {
+    UnreadableRequests.refuseUnsupportedVersions(connection);
+    if (guard != null) {
+      guard.admit(connection);
+    }
   }
 
   private void live(RoutingContext ctx) {

@@ -49,6 +49,23 @@ class ClientMistakeTest extends GatewayTestBase {
   }
 
   @Test
+  @DisplayName("A request line with HTTP/2.0 is 400 malformed_request problem+json and one WARN, not an empty 501")
+  void unsupportedHttpVersion(Vertx vertx, VertxTestContext ctx) {
+    int port = gateway.running().httpPort();
+    RootLogCapture log = new RootLogCapture();
+    vertx.executeBlocking(() -> RawHttp.exchange(port, "GET /v1/bills/b-1 HTTP/2.0\r\nHost: gateway\r\n"
+            + "Authorization: Bearer " + TestSecrets.MERCHANT_TOKEN + "\r\n\r\n"))
+        .compose(answer -> vertx.timer(200).map(answer))
+        .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+          log.close();
+          assertMalformed(answer, 400, "malformed_request");
+          assertThat(log.errors()).as("ERROR lines").isEmpty();
+          assertThat(log.warnings()).as("WARN lines").isNotEmpty().allMatch(event -> event.getThrowableProxy() == null);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("Headers over 8 KiB are 431 problem+json, not an empty answer")
   void headersTooLarge(Vertx vertx, VertxTestContext ctx) {
     exchangeWithoutErrors(vertx, ctx, "GET /v1/bills/b-1 HTTP/1.1\r\nHost: gateway\r\nX-Padding: "
