@@ -49,7 +49,8 @@ public final class JsonBody {
     if (contentType == null) {
       return false;
     }
-    String[] parts = contentType.split(";");
+    // -1 keeps empty parts: ";" alone splits to nothing otherwise.
+    String[] parts = contentType.split(";", -1);
     if (!parts[0].trim().equalsIgnoreCase("application/json")) {
       return false;
     }

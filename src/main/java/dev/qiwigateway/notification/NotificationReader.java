@@ -120,7 +120,8 @@ final class NotificationReader {
     if (contentType == null) {
       return false;
     }
-    String[] parts = contentType.split(";");
+    // -1 keeps empty parts: ";" alone splits to nothing otherwise.
+    String[] parts = contentType.split(";", -1);
     if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(FORM)) {
       return false;
     }

@@ -38,6 +38,7 @@ public final class NotificationRoutes {
   private final NotificationAnswer.Writer answers;
   private final NotificationMetrics metrics;
   private final IngestBatcher batcher;
+  private final ResendWarnings resendWarnings = new ResendWarnings();
 
   NotificationRoutes(QiwiSettings qiwi, NotificationMetrics metrics, IngestBatcher batcher) {
     this.path = qiwi.notifyPath();
@@ -100,9 +101,21 @@ public final class NotificationRoutes {
     request.exceptionHandler(broken -> unreadable(ctx, "body unreadable: " + broken.getClass().getSimpleName()));
     request.endHandler(end -> {
       if (!ctx.response().ended()) {
-        receive(ctx, body);
+        receiveGuarded(ctx, body);
       }
     });
+  }
+
+  /**
+   * The end handler runs outside the router: an exception escaping it would leave QIWI without an answer
+   * until its timeout, so it goes to this route's failure handler like any other of our failures.
+   */
+  private void receiveGuarded(RoutingContext ctx, Buffer body) {
+    try {
+      receive(ctx, body);
+    } catch (RuntimeException bug) {
+      ctx.fail(bug);
+    }
   }
 
   private void receive(RoutingContext ctx, Buffer body) {
@@ -145,8 +158,12 @@ public final class NotificationRoutes {
     metrics.verdict(verdict);
     if (verdict.answer() != NotificationAnswer.ACCEPTED) {
       metrics.refused(verdict.answer());
-      LOG.atWarn().addKeyValue("billId", notification.billId()).addKeyValue("status", notification.status())
-          .addKeyValue("verdict", verdict.dbName()).log("notification recorded but not applied; QIWI is told to resend");
+      ResendWarnings.Decision warning = resendWarnings.decide(notification.billId(), verdict);
+      if (warning.warn()) {
+        LOG.atWarn().addKeyValue("billId", notification.billId()).addKeyValue("status", notification.status())
+            .addKeyValue("verdict", verdict.dbName()).addKeyValue("suppressedSinceLast", warning.suppressed())
+            .log("notification recorded but not applied; QIWI is told to resend");
+      }
     }
     if (verdict.answer() == NotificationAnswer.ACCEPTED) {
       // Each accepted notification is an inbox row already; an INFO line per arrival only repeats it.

@@ -37,7 +37,7 @@ enum AnswerFormat {
     double bestQuality = 0;
     for (String header : acceptHeaders) {
       for (String range : header.split(",")) {
-        String[] parts = range.split(";");
+        String[] parts = range.split(";", -1);
         Optional<AnswerFormat> format = named(parts[0].trim().toLowerCase(Locale.ROOT));
         double quality = quality(parts);
         if (format.isPresent() && quality > bestQuality) {

@@ -35,7 +35,7 @@ final class NotificationAcknowledgement {
   private static boolean hasMediaType(HttpResponse<Buffer> response, String mediaType) {
     String contentType = response.getHeader("Content-Type");
     return contentType != null
-        && contentType.split(";")[0].trim().toLowerCase(Locale.ROOT).equals(mediaType);
+        && contentType.split(";", -1)[0].trim().toLowerCase(Locale.ROOT).equals(mediaType);
   }
 
   private static boolean jsonSuccess(String body) {

@@ -59,7 +59,7 @@ final class ProtocolValidator {
     if (contentTypes.size() != 1) {
       return false;
     }
-    String[] parts = contentTypes.get(0).split(";");
+    String[] parts = contentTypes.get(0).split(";", -1);
     if (!parts[0].trim().equalsIgnoreCase(FORM_TYPE)) {
       return false;
     }
