@@ -3,6 +3,7 @@ package dev.qiwigateway.notification;
 import dev.qiwigateway.config.IngestSettings;
 import dev.qiwigateway.config.QiwiSettings;
 import dev.qiwigateway.ops.RequestLogHandler;
+import dev.qiwigateway.ops.WarnBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.qiwigateway.notification.NotificationReader.Form;
 import dev.qiwigateway.notification.NotificationReader.Malformed;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,12 @@ public final class NotificationRoutes {
   private final NotificationReader reader;
   private final NotificationAnswer.Writer answers;
   private final NotificationMetrics metrics;
+  static final int REFUSAL_WARNINGS_PER_MINUTE = 20;
+
   private final IngestBatcher batcher;
+  /** Per event loop: 20 refusal lines a minute, then a count of those held back. */
+  private final WarnBudget refusalWarnings = new WarnBudget(Duration.ofMinutes(1), REFUSAL_WARNINGS_PER_MINUTE,
+      System::currentTimeMillis);
   private final ResendWarnings resendWarnings = new ResendWarnings();
 
   NotificationRoutes(QiwiSettings qiwi, NotificationMetrics metrics, IngestBatcher batcher) {
@@ -189,10 +196,12 @@ public final class NotificationRoutes {
     answers.send(ctx.response(), NotificationAnswer.UNAVAILABLE);
   }
 
+  /** Every refusal is counted in metrics; the log gets a bounded sample, since anyone can send them. */
   private void refuse(RoutingContext ctx, NotificationAnswer answer, String source, String why) {
     metrics.refused(answer);
-    LOG.atWarn().addKeyValue("reason", answer.reason()).addKeyValue("source", source).addKeyValue("detail", why)
-        .log("notification refused");
+    refusalWarnings.take().ifPresent(heldBack -> LOG.atWarn().addKeyValue("reason", answer.reason())
+        .addKeyValue("source", source).addKeyValue("detail", why).addKeyValue("heldBack", heldBack)
+        .log("notification refused"));
     answers.send(ctx.response(), answer);
   }
 

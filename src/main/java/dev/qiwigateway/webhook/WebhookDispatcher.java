@@ -1,6 +1,7 @@
 package dev.qiwigateway.webhook;
 
 import dev.qiwigateway.config.WebhookSettings;
+import dev.qiwigateway.ops.WarnBudget;
 import dev.qiwigateway.work.FullJitterBackoff;
 import dev.qiwigateway.work.LeasedWork;
 import dev.qiwigateway.work.LeasedWork.Handled;

@@ -1,4 +1,4 @@
-package dev.qiwigateway.webhook;
+package dev.qiwigateway.ops;
 
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -6,10 +6,11 @@ import java.util.function.LongSupplier;
 
 /**
  * How many WARN lines one kind of failure may write per window. A receiver that is down fails every
- * event on every attempt; the log should say so, not repeat it thousands of times. Lines over the
+ * event on every attempt, and anyone who can reach the notification endpoint can send refusals by the
+ * thousand; the log should say so, not repeat it thousands of times. Lines over the
  * budget are counted, and the next line that may be written reports how many were held back.
  */
-final class WarnBudget {
+public final class WarnBudget {
 
   private final long windowMillis;
   private final int linesPerWindow;
@@ -18,14 +19,14 @@ final class WarnBudget {
   private int written;
   private long heldBack;
 
-  WarnBudget(Duration window, int linesPerWindow, LongSupplier clockMillis) {
+  public WarnBudget(Duration window, int linesPerWindow, LongSupplier clockMillis) {
     this.windowMillis = window.toMillis();
     this.linesPerWindow = linesPerWindow;
     this.clockMillis = clockMillis;
   }
 
   /** Empty when this line must be held back; else how many were held back since the last one written. */
-  synchronized OptionalLong take() {
+  public synchronized OptionalLong take() {
     long now = clockMillis.getAsLong();
     if (windowStart == Long.MIN_VALUE || now - windowStart >= windowMillis) {
       windowStart = now;

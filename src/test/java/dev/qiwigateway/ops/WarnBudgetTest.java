@@ -1,4 +1,4 @@
-package dev.qiwigateway.webhook;
+package dev.qiwigateway.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
