@@ -35,6 +35,14 @@ public final class ApiVerticle extends VerticleBase {
     this.connections = connections;
   }
 
+  /**
+   * One API verticle per core, not per event loop (Vert.x makes two loops per core): nothing on them
+   * blocks, so more loops only split the ingest batches (docs/architecture.md#performance-design).
+   */
+  public static int instancesPerGateway() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
   @Override
   public Future<?> start() {
     HttpServerSettings limits = services.config().httpServer();

@@ -211,21 +211,10 @@ public final class GatewayApp {
 
   private record ApiDeployment(String deployment, int port) { }
 
-  /**
-   * How many API verticles a gateway runs: one per core, not one per event loop (Vert.x makes twice as
-   * many loops as cores). Nothing on these loops blocks, so more of them only split the notifications
-   * into more, smaller ingest statements: on 2 cores, 4 loops ingested 14,075 notifications/s at c=128
-   * (p99 48 ms, PostgreSQL 85 µs each) where 2 loops ingested 15,521/s (p99 21 ms, 70 µs), measured with
-   * loadtest/bench/run.sh.
-   */
-  public static int apiInstances() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors());
-  }
-
-  /** One instance per event loop; Vert.x shares the listening socket among them (port 0 included). */
+  /** One instance per core; Vert.x shares the listening socket among them (port 0 included). */
   private Future<ApiDeployment> deployApi() {
     List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
-    int count = apiInstances();
+    int count = ApiVerticle.instancesPerGateway();
     ConnectionGuard.Limit connections = new ConnectionGuard.Limit(config.httpServer().maxConnections(), registry);
     return vertx.deployVerticle(() -> {
       ApiVerticle instance = new ApiVerticle(services, connections);

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.qiwigateway.GatewayApp;
+import dev.qiwigateway.ApiVerticle;
 import dev.qiwigateway.qiwi.FormCodec;
 import io.vertx.core.Future;
 import io.vertx.junit5.VertxTestContext;
@@ -60,7 +60,7 @@ class RefusalWarningBudgetTest extends NotificationTestBase {
       long refusalLines = lines.stream().filter(event -> event.getLevel() == Level.WARN)
           .filter(event -> event.getFormattedMessage().contains("notification refused")).count();
       assertThat(refusalLines).isPositive()
-          .isLessThanOrEqualTo((long) NotificationRoutes.REFUSAL_WARNINGS_PER_MINUTE * GatewayApp.apiInstances());
+          .isLessThanOrEqualTo((long) NotificationRoutes.REFUSAL_WARNINGS_PER_MINUTE * ApiVerticle.instancesPerGateway());
       ctx.completeNow();
     })));
   }
