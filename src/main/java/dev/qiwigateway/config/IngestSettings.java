@@ -15,10 +15,11 @@ import java.time.Duration;
  * INGEST_QUEUE_PER_LOOP          1024  notifications waiting for a statement; one more is answered 13
  *                                      at once (QIWI sends it again) instead of waiting past its timeout
  * </pre>
- * Why one statement per loop at a time: PostgreSQL's fixed cost of a statement (about 400 µs of CPU
- * for the ingest statement) is shared by its rows, and a row costs about 60 µs. Measured with
- * loadtest/bench/run.sh on 2 cores: 16 rows a statement cost PostgreSQL 132 µs per notification, 64
- * rows 79 µs, 256 rows 67 µs. Fewer statements in flight make each one larger under the same load.
+ * Why one statement per loop at a time: PostgreSQL's fixed cost of a statement (about 850 µs of CPU
+ * for the ingest statement) is shared by its rows, and a row costs about 50 µs. Measured with
+ * loadtest/bench/ingest-statement.sh on 2 cores: 1 row a statement cost PostgreSQL 881 µs per
+ * notification, 16 rows 119 µs, 64 rows 67 µs, 256 rows 57 µs. Fewer statements in flight make each
+ * one larger under the same load.
  */
 public record IngestSettings(int batchRows, Duration batchWindow, int transactionsPerLoop, int queuePerLoop) {
 
