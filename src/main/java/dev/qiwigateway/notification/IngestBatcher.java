@@ -172,8 +172,15 @@ final class IngestBatcher {
     if (inFlight.size() - MAX_STALLED >= maxInFlight) {
       return false;
     }
+    // Called for every notification: a loop over the few open statements, no stream.
     long stalledBefore = System.nanoTime() - STALLED_AFTER.toNanos();
-    return inFlight.values().stream().filter(sent -> sent - stalledBefore > 0).count() < maxInFlight;
+    int busy = 0;
+    for (long sent : inFlight.values()) {
+      if (sent - stalledBefore > 0) {
+        busy++;
+      }
+    }
+    return busy < maxInFlight;
   }
 
   /** Notifications wait behind open statements: look again when the youngest of them would count as stalled. */

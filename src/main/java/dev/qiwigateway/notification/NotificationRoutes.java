@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NotificationRoutes {
 
+  static final int REFUSAL_WARNINGS_PER_MINUTE = 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(NotificationRoutes.class);
 
   /** QIWI's notifications are a few hundred bytes; anything this long is not one. */
@@ -39,8 +41,6 @@ public final class NotificationRoutes {
   private final NotificationReader reader;
   private final NotificationAnswer.Writer answers;
   private final NotificationMetrics metrics;
-  static final int REFUSAL_WARNINGS_PER_MINUTE = 20;
-
   private final IngestBatcher batcher;
   /** Per event loop: 20 refusal lines a minute, then a count of those held back. */
   private final WarnBudget refusalWarnings = new WarnBudget(Duration.ofMinutes(1), REFUSAL_WARNINGS_PER_MINUTE,
@@ -58,7 +58,6 @@ public final class NotificationRoutes {
 
   /**
    * Call from the verticle's start(): the batcher's timers belong to the calling event loop.
-   *
    */
   public static NotificationRoutes create(Vertx vertx, QiwiSettings qiwi, NotificationInbox inbox,
       MeterRegistry registry, IngestSettings ingest) {

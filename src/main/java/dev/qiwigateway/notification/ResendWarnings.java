@@ -42,8 +42,8 @@ final class ResendWarnings {
     this.nanoClock = nanoClock;
   }
 
-  /** Synchronized: cheap next to the database round trip the notification has just made, and loops may share it. */
-  synchronized Decision decide(String billId, Verdict verdict) {
+  /** Called on the event loop of the routes that own it: one instance per API verticle. */
+  Decision decide(String billId, Verdict verdict) {
     long now = nanoClock.getAsLong();
     String key = verdict.dbName() + '\u0000' + billId;
     Window window = windows.get(key);

@@ -3,11 +3,10 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.qiwigateway.ApiVerticle;
 import dev.qiwigateway.qiwi.FormCodec;
+import dev.qiwigateway.testing.RootLogCapture;
 import io.vertx.core.Future;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Anyone who can reach the notification endpoint can send refusals by the thousand (a property run
@@ -28,19 +26,16 @@ class RefusalWarningBudgetTest extends NotificationTestBase {
 
   private static final int UNSIGNED = 200;
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(NotificationRoutes.class);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private RootLogCapture log;
 
   @BeforeEach
   void captureWarnings() {
-    appender.setContext(logger.getLoggerContext());
-    appender.start();
-    logger.addAppender(appender);
+    log = new RootLogCapture();
   }
 
   @AfterEach
   void stopCapturing() {
-    logger.detachAppender(appender);
+    log.close();
   }
 
   @Test
@@ -53,10 +48,7 @@ class RefusalWarningBudgetTest extends NotificationTestBase {
     }
     Future.all(answers).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
       assertThat(answers).extracting(Future::result).containsOnly(401);
-      List<ILoggingEvent> lines;
-      synchronized (appender) {
-        lines = new ArrayList<>(appender.list);
-      }
+      List<ILoggingEvent> lines = log.warnings();
       long refusalLines = lines.stream().filter(event -> event.getLevel() == Level.WARN)
           .filter(event -> event.getFormattedMessage().contains("notification refused")).count();
       assertThat(refusalLines).isPositive()

@@ -3,9 +3,8 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.qiwigateway.testing.RootLogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -16,24 +15,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 @DisplayName("A bill issued straight at QIWI, unknown here, is answered 13 on every resend but warned about once")
 class UnknownBillWarningTest extends NotificationTestBase {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(NotificationRoutes.class);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private RootLogCapture log;
 
   @BeforeEach
   void captureWarnings() {
-    appender.setContext(logger.getLoggerContext());
-    appender.start();
-    logger.addAppender(appender);
+    log = new RootLogCapture();
   }
 
   @AfterEach
   void stopCapturing() {
-    logger.detachAppender(appender);
+    log.close();
   }
 
   @Test
@@ -56,10 +51,7 @@ class UnknownBillWarningTest extends NotificationTestBase {
       });
       assertThat(verdicts).containsExactly("unknown_bill", "unknown_bill", "unknown_bill", "unknown_bill",
           "unknown_bill");
-      List<ILoggingEvent> warnings;
-      synchronized (appender) {
-        warnings = new ArrayList<>(appender.list);
-      }
+      List<ILoggingEvent> warnings = log.warnings();
       assertThat(warnings).filteredOn(event -> event.getLevel() == Level.WARN)
           .filteredOn(event -> event.getFormattedMessage().contains("not applied"))
           .filteredOn(event -> event.getKeyValuePairs().stream().anyMatch(pair -> billId.equals(pair.value)))
