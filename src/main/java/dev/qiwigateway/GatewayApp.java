@@ -10,7 +10,6 @@ import dev.qiwigateway.bill.RefundLedger;
 import dev.qiwigateway.idempotency.IdempotencyCompleter;
 import dev.qiwigateway.idempotency.IdempotencyReaper;
 import dev.qiwigateway.idempotency.IdempotencyStore;
-import dev.qiwigateway.idempotency.IdempotentRequests;
 import dev.qiwigateway.idempotency.OperationRunner;
 import dev.qiwigateway.resilience.ResilienceSettings;
 import dev.qiwigateway.resilience.ResilientCallGuard;
@@ -148,7 +147,7 @@ public final class GatewayApp {
     IssueBill issue = new IssueBill(bills, qiwi, config.qiwi());
     OperationRunner runner = new OperationRunner(pool, keys, List.of(issue, new CancelBill(bills, qiwi),
         new RefundBill(refunds, qiwi)));
-    BillRoutes billRoutes = new BillRoutes(config, new IdempotentRequests(runner), issue,
+    BillRoutes billRoutes = new BillRoutes(config, runner, issue,
         new BillQueries(bills, refunds, qiwi));
     IdempotencySettings idempotency = config.idempotency();
     IdempotencyCompleter completer = new IdempotencyCompleter(vertx, keys, runner,

@@ -67,7 +67,7 @@ public final class BillQueries {
   }
 
   private Future<Bill> existingBill(String merchantId, String billId) {
-    return bills.find(merchantId, billId).map(found -> found.orElseThrow(() -> Responses.billNotFound(billId)));
+    return bills.find(merchantId, billId).map(found -> found.orElseThrow(() -> BillAnswers.billNotFound(billId)));
   }
 
   private Future<Refund> existingRefund(String merchantId, String billId, String refundId) {

@@ -4,13 +4,13 @@ import static dev.qiwigateway.http.Reply.respond;
 
 import dev.qiwigateway.config.GatewayConfig;
 import dev.qiwigateway.domain.Money;
-import dev.qiwigateway.http.FieldErrors;
+import dev.qiwigateway.http.JsonBody.FieldErrors;
 import dev.qiwigateway.http.JsonBody;
 import dev.qiwigateway.http.MerchantAuthHandler;
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.idempotency.IdempotencyKey;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
-import dev.qiwigateway.idempotency.IdempotentRequests;
+import dev.qiwigateway.idempotency.OperationRunner;
 import dev.qiwigateway.qiwi.QiwiIds;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,16 +21,16 @@ import java.util.List;
 
 /**
  * The merchant API's bill routes (docs/api.md#bills). Handlers only read and validate the request;
- * POSTs then run through {@link IdempotentRequests}, GETs through {@link BillQueries}.
+ * POSTs then run through {@link OperationRunner}, GETs through {@link BillQueries}.
  */
 public final class BillRoutes {
 
   private final GatewayConfig config;
-  private final IdempotentRequests idempotent;
+  private final OperationRunner idempotent;
   private final IssueBill issue;
   private final BillQueries queries;
 
-  public BillRoutes(GatewayConfig config, IdempotentRequests idempotent, IssueBill issue, BillQueries queries) {
+  public BillRoutes(GatewayConfig config, OperationRunner idempotent, IssueBill issue, BillQueries queries) {
     this.config = config;
     this.idempotent = idempotent;
     this.issue = issue;
@@ -60,7 +60,8 @@ public final class BillRoutes {
   private void cancel(RoutingContext ctx) {
     String billId = knownBillId(ctx);
     JsonObject body = JsonBody.read(ctx, false);
-    respond(ctx, idempotent.handle(ctx, key(ctx), Kind.CANCEL_BILL, body, CancelBill.request(billId), billId));
+    respond(ctx, idempotent.handle(ctx, key(ctx), Kind.CANCEL_BILL, body, CancelBill.request(billId), billId,
+        null));
   }
 
   private void refund(RoutingContext ctx) {
@@ -77,16 +78,16 @@ public final class BillRoutes {
     errors.throwIfAny();
     String chosen = refundId != null ? refundId : GeneratedIds.refundId();
     respond(ctx, idempotent.handle(ctx, key, Kind.REFUND_BILL, body, RefundBill.request(billId, chosen, amount),
-        chosen));
+        chosen, null));
   }
 
   private void getBill(RoutingContext ctx) {
     String billId = knownBillId(ctx);
-    respond(ctx, queries.bill(merchant(ctx), billId, refresh(ctx)).map(Responses::ok));
+    respond(ctx, queries.bill(merchant(ctx), billId, refresh(ctx)).map(BillAnswers::ok));
   }
 
   private void listRefunds(RoutingContext ctx) {
-    respond(ctx, queries.refunds(merchant(ctx), knownBillId(ctx)).map(Responses::ok));
+    respond(ctx, queries.refunds(merchant(ctx), knownBillId(ctx)).map(BillAnswers::ok));
   }
 
   private void getRefund(RoutingContext ctx) {
@@ -95,7 +96,7 @@ public final class BillRoutes {
     if (!QiwiIds.isRefundId(refundId)) {
       throw Problem.of(404, "refund_not_found", "Refund not found", "No such refund.");
     }
-    respond(ctx, queries.refund(merchant(ctx), billId, refundId, refresh(ctx)).map(Responses::ok));
+    respond(ctx, queries.refund(merchant(ctx), billId, refundId, refresh(ctx)).map(BillAnswers::ok));
   }
 
   private static IdempotencyKey key(RoutingContext ctx) {
@@ -106,7 +107,7 @@ public final class BillRoutes {
   private static String knownBillId(RoutingContext ctx) {
     String billId = ctx.pathParam("billId");
     if (!QiwiIds.isBillId(billId)) {
-      throw Responses.billNotFound(billId);
+      throw BillAnswers.billNotFound(billId);
     }
     return billId;
   }

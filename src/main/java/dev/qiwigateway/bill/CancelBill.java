@@ -40,11 +40,11 @@ public final class CancelBill implements IdempotentOperation {
     return tx -> bills.find(tx, record.merchantId(), billId).map(found -> {
       if (found.isEmpty()) {
         // Stored like any final answer: a bill with this id issued later must not be cancelled by this key.
-        return Step.respond(Responses.problem(Responses.billNotFound(billId)));
+        return Step.respond(BillAnswers.problem(BillAnswers.billNotFound(billId)));
       }
       if (found.get().status().isFinal()) {
         // Final before this request started, rejected included: the contract's 409.
-        return Step.respond(Responses.problem(Responses.notCancellable(found.get().status())));
+        return Step.respond(BillAnswers.problem(BillAnswers.notCancellable(found.get().status())));
       }
       return Step.then(() -> cancelAtQiwi(billId));
     });
@@ -59,7 +59,7 @@ public final class CancelBill implements IdempotentOperation {
         .<Phase>map(status -> tx -> bills.applyStatus(tx, billId, status)
             .compose(changed -> bills.byId(tx, billId))
             .map(current -> Step.respond(answer(current.orElseThrow()))))
-        .recover(ProviderProblems::unknownOutcome);
+        .recover(BillAnswers::unknownOutcome);
   }
 
   /**
@@ -68,7 +68,7 @@ public final class CancelBill implements IdempotentOperation {
    */
   private static Reply answer(Bill bill) {
     return bill.status() == BillStatus.REJECTED
-        ? Responses.ok(bill.toJson())
-        : Responses.problem(Responses.notCancellable(bill.status()));
+        ? BillAnswers.ok(bill.toJson())
+        : BillAnswers.problem(BillAnswers.notCancellable(bill.status()));
   }
 }

@@ -54,7 +54,7 @@ public final class IssueBill implements IdempotentOperation {
 
   /** The first phase for {@code bill}, the record's request: as the handler validated it, or as stored. */
   public Phase firstPhase(IdempotencyRecord record, NewBill bill) {
-    String payUrl = PayUrl.of(qiwiSettings.payUrl(), qiwiSettings.credentials().prvId(), bill);
+    String payUrl = bill.payUrl(qiwiSettings.payUrl(), qiwiSettings.credentials().prvId());
     return tx -> bills.reserve(tx, bill, record.merchantId(), payUrl, record.key())
         .compose(reserved -> reserved ? Future.<Step>succeededFuture(atQiwi(bill))
             : bills.byId(tx, bill.billId()).map(existing -> resumeOrRefuse(record, bill, existing)));
@@ -69,7 +69,7 @@ public final class IssueBill implements IdempotentOperation {
     Bill found = existing.get();
     boolean ours = found.merchantId().equals(held.merchantId()) && found.createdByKey().equals(held.key());
     if (!ours) {
-      return Step.respond(Responses.problem(Problem.of(409, "bill_exists", "Bill already exists",
+      return Step.respond(BillAnswers.problem(Problem.of(409, "bill_exists", "Bill already exists",
           "A bill with billId '" + bill.billId() + "' already exists; choose another billId.")));
     }
     return found.issued() ? Step.respond(created(found)) : atQiwi(bill);
@@ -83,8 +83,8 @@ public final class IssueBill implements IdempotentOperation {
         .recover(failure -> failure instanceof QiwiException.Rejection rejection ? refused(bill, rejection)
             : Future.failedFuture(failure))
         .recover(failure -> failure instanceof QiwiException.ProtocolViolation
-            ? Future.succeededFuture(recordRefused(bill.billId(), ProviderProblems.foreignAnswer()))
-            : ProviderProblems.unknownOutcome(failure)));
+            ? Future.succeededFuture(recordRefused(bill.billId(), BillAnswers.foreignAnswer()))
+            : BillAnswers.unknownOutcome(failure)));
   }
 
   private Future<Phase> refused(NewBill bill, QiwiException.Rejection rejection) {
@@ -95,7 +95,7 @@ public final class IssueBill implements IdempotentOperation {
       // QiwiClient has alerted the operators; the pending bill stays for this key's retry or the completer.
       LOG.atWarn().addKeyValue("billId", bill.billId()).addKeyValue("resultCode", rejection.resultCode())
           .log("QIWI refused the gateway itself; the issue waits for an operator and the caller's retry");
-      return Future.failedFuture(ProviderProblems.integrationRefused());
+      return Future.failedFuture(BillAnswers.integrationRefused());
     }
     return Future.succeededFuture(recordRefused(bill.billId(), rejection));
   }
@@ -122,16 +122,16 @@ public final class IssueBill implements IdempotentOperation {
 
   /** QIWI holds no bill of ours with this id: the pending row goes, so the billId may be issued again. */
   private Phase recordRefused(String billId, QiwiException.Rejection rejection) {
-    return recordRefused(billId, ProviderProblems.rejected(rejection));
+    return recordRefused(billId, BillAnswers.rejected(rejection));
   }
 
   /** A final failure: stored with the key, so that neither the retry nor the completer sends it again. */
   private Phase recordRefused(String billId, Problem refusal) {
     return tx -> bills.releaseRefused(tx, billId)
-        .map(v -> Step.respond(Responses.problem(refusal)));
+        .map(v -> Step.respond(BillAnswers.problem(refusal)));
   }
 
   private static Reply created(Bill bill) {
-    return Responses.created(Responses.billLocation(bill.billId()), bill.toJson());
+    return BillAnswers.created(BillAnswers.billLocation(bill.billId()), bill.toJson());
   }
 }

@@ -1,12 +1,14 @@
 package dev.qiwigateway.bill;
 
 import dev.qiwigateway.domain.Money;
-import dev.qiwigateway.http.FieldErrors;
+import dev.qiwigateway.http.JsonBody.FieldErrors;
 import dev.qiwigateway.qiwi.QiwiIds;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -100,6 +102,28 @@ public record NewBill(
 
   public NewBill withBillId(String id) {
     return new NewBill(id, amount, currency, customer, comment, expiresAt, paySource, providerName, successUrl, failUrl);
+  }
+
+  /** The checkout redirect to QIWI's payment form for this bill (docs/qiwi.md#payment-form). */
+  String payUrl(String payUrlRoot, String prvId) {
+    StringBuilder url = new StringBuilder(payUrlRoot)
+        .append(payUrlRoot.contains("?") ? '&' : '?')
+        .append("shop=").append(urlEncoded(prvId))
+        .append("&transaction=").append(urlEncoded(billId));
+    appendParameter(url, "successUrl", successUrl);
+    appendParameter(url, "failUrl", failUrl);
+    appendParameter(url, "pay_source", paySource);
+    return url.toString();
+  }
+
+  private static void appendParameter(StringBuilder url, String name, String value) {
+    if (value != null) {
+      url.append('&').append(name).append('=').append(urlEncoded(value));
+    }
+  }
+
+  private static String urlEncoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** Counted strings count characters as QIWI and PostgreSQL's char_length do: code points, not UTF-16 units. */

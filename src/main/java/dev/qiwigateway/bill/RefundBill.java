@@ -56,7 +56,7 @@ public final class RefundBill implements IdempotentOperation {
     Problem problem;
     if (reservation instanceof RefundLedger.Reservation.BillNotFound) {
       // Stored like any final answer: a bill with this id paid later must not be refunded by this key.
-      problem = Responses.billNotFound(billId);
+      problem = BillAnswers.billNotFound(billId);
     } else if (reservation instanceof RefundLedger.Reservation.BillNotRefundable notRefundable) {
       problem = Problem.of(409, "bill_not_refundable", "Bill cannot be refunded",
           "The bill is " + notRefundable.status().wireName() + "; only a paid bill can be refunded.")
@@ -68,7 +68,7 @@ public final class RefundBill implements IdempotentOperation {
       problem = Problem.of(409, "refund_exists", "Refund already exists",
           "This bill already has a refund with that refundId; choose another refundId.");
     }
-    return Step.respond(Responses.problem(problem));
+    return Step.respond(BillAnswers.problem(problem));
   }
 
   private Future<Phase> refundAtQiwi(Refund refund) {
@@ -78,7 +78,7 @@ public final class RefundBill implements IdempotentOperation {
             ? (rejection.resultCode() == REFUND_EXISTS_AT_QIWI ? reconcileExisting(refund, rejection)
                 : Future.succeededFuture(recordRefused(refund, rejection)))
             : Future.failedFuture(failure))
-        .recover(ProviderProblems::unknownOutcome);
+        .recover(BillAnswers::unknownOutcome);
   }
 
   /** 215: QIWI has this refund_id for the bill; it is ours when the amount matches. */
@@ -96,10 +96,10 @@ public final class RefundBill implements IdempotentOperation {
 
   private Phase recordRefused(Refund refund, QiwiException.Rejection rejection) {
     return tx -> refunds.markRefused(tx, refund.billId(), refund.refundId())
-        .map(v -> Step.respond(Responses.problem(ProviderProblems.rejected(rejection))));
+        .map(v -> Step.respond(BillAnswers.problem(BillAnswers.rejected(rejection))));
   }
 
   private static Reply created(Refund refund) {
-    return Responses.created(Responses.refundLocation(refund.billId(), refund.refundId()), refund.toJson());
+    return BillAnswers.created(BillAnswers.refundLocation(refund.billId(), refund.refundId()), refund.toJson());
   }
 }

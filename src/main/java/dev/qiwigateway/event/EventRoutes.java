@@ -2,7 +2,7 @@ package dev.qiwigateway.event;
 
 import static dev.qiwigateway.http.Reply.respond;
 
-import dev.qiwigateway.http.FieldErrors;
+import dev.qiwigateway.http.JsonBody.FieldErrors;
 import dev.qiwigateway.http.JsonBody;
 import dev.qiwigateway.http.MerchantAuthHandler;
 import dev.qiwigateway.http.Problem;

@@ -1,6 +1,5 @@
 package dev.qiwigateway.http;
 
-import dev.qiwigateway.http.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -162,5 +162,47 @@ public final class JsonBody {
 
   private static Problem malformed(String detail) {
     return Problem.of(400, "malformed_request", "Malformed request", detail);
+  }
+
+  /** Collects every invalid field of a request so the caller can fix them all in one round. */
+  public static final class FieldErrors {
+
+    private final List<Problem.FieldError> errors = new ArrayList<>();
+
+    public void add(String field, String message) {
+      errors.add(new Problem.FieldError(field, message));
+    }
+
+    /** A string member: absent is null; any other JSON type is an error. */
+    public String string(JsonObject body, String field, boolean required) {
+      Object value = body.getValue(field);
+      if (value == null) {
+        if (required) {
+          add(field, "is required");
+        }
+        return null;
+      }
+      if (!(value instanceof String text)) {
+        add(field, "must be a string");
+        return null;
+      }
+      // PostgreSQL text and jsonb cannot hold U+0000: refuse it here rather than fail at the database.
+      if (text.indexOf(0) >= 0) {
+        add(field, "must not contain the character U+0000");
+        return null;
+      }
+      return text;
+    }
+
+    public boolean isEmpty() {
+      return errors.isEmpty();
+    }
+
+    /** Throws 400 validation_failed naming every invalid field, if there is one. */
+    public void throwIfAny() {
+      if (!errors.isEmpty()) {
+        throw Problem.validation(errors);
+      }
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.qiwigateway.idempotency.IdempotentOperation.Phase;
 import dev.qiwigateway.idempotency.IdempotentOperation.Step;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.EnumMap;
@@ -19,17 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an idempotent operation under its key's lease, for the request that claimed the key and for the
- * completer alike: each phase in one transaction that also stores the final answer with the key (the
- * first phase of a request also claims the key in it), the work between phases after that commit. An
- * issue thus commits twice: key and reserved bill; then QIWI's answer, its event and the stored reply.
- * Whatever does not end in a stored answer ends the lease, so the next try resumes at once; a holder
- * that lost its lease learns the answer of the one that won.
+ * The one runner of idempotent operations (docs/api.md#idempotency), for the merchant POST that claims
+ * a key and for the completer alike. Route handlers read and validate a request once and hand it to
+ * {@link #handle}: the answer is the operation's fresh one, the stored one replayed byte for byte, or a
+ * refusal as in use / reused. Each phase runs in one transaction that also stores the final answer
+ * with the key (the first phase of a request also claims the key in it), the work between phases after
+ * that commit. An issue thus commits twice: key and reserved bill; then QIWI's answer, its event and
+ * the stored reply. Whatever does not end in a stored answer ends the lease, so the next try resumes at
+ * once; a holder that lost its lease learns the answer of the one that won.
  */
 public final class OperationRunner {
 
   private static final String REPLAYED_HEADER = "Idempotent-Replayed";
-  static final Problem IN_USE = Problem.of(409, "idempotency_key_in_use", "Idempotency key in use",
+  private static final Problem REUSED = Problem.of(422, "idempotency_key_reused", "Idempotency key reused",
+      "This Idempotency-Key was already used for a different request (method, path or body).");
+  private static final Problem IN_USE = Problem.of(409, "idempotency_key_in_use", "Idempotency key in use",
       "A request with this Idempotency-Key is still being processed; retry shortly.").withRetryAfter(1);
   private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
 
@@ -41,6 +46,23 @@ public final class OperationRunner {
     this.pool = pool;
     this.store = store;
     operations.forEach(operation -> this.operations.put(operation.kind(), operation));
+  }
+
+  /**
+   * The idempotent answer to a merchant POST, for {@link dev.qiwigateway.http.Reply#respond}.
+   *
+   * @param body               the request body as the handler read it (null or empty: none); the
+   *                           fingerprint is taken from it, the body is not parsed again
+   * @param request            everything the operation needs (path parameters and body), stored with the key
+   * @param proposedResourceId the billId/refundId to use if the key is new; ignored when resuming
+   * @param freshStart         the first phase for a new key, from the request as the handler validated
+   *                           it (no decoding of its stored form); null, or a taken-over key, starts
+   *                           from the stored request
+   */
+  public Future<Reply> handle(RoutingContext ctx, IdempotencyKey key, Kind operation, JsonObject body,
+      JsonObject request, String proposedResourceId, Function<IdempotencyRecord, Phase> freshStart) {
+    String fingerprint = IdempotencyKey.fingerprint(ctx.request().method().name(), ctx.normalizedPath(), body);
+    return claimAndRun(key, fingerprint, operation, request, proposedResourceId, freshStart);
   }
 
   /**
@@ -57,18 +79,13 @@ public final class OperationRunner {
   }
 
   /**
-   * A request the route handler has just validated: claims its key and, when this request may run it,
-   * commits the operation's first phase in the claim's own transaction (one commit for both: the key
-   * is never stored without the first domain write, nor that write without its key), then goes on as
-   * {@link #run}. A failure before that commit leaves nothing behind, so there is no lease to end.
-   *
-   * @param freshStart the first phase for a new key, from the request as the handler validated it (no
-   *                   decoding of its stored form); null, or a taken-over key, starts from the stored request
-   * @param otherwise  the answer when the key is not this request's to run (replay, in use, reused)
+   * Claims the key and, when this request may run it, commits the operation's first phase in the
+   * claim's own transaction (one commit for both: the key is never stored without the first domain
+   * write, nor that write without its key), then goes on as {@link #run}. A failure before that commit
+   * leaves nothing behind, so there is no lease to end.
    */
-  Future<Reply> claimAndRun(IdempotencyKey key, String fingerprint, Kind kind, JsonObject request,
-      String proposedResourceId, Function<IdempotencyRecord, Phase> freshStart,
-      Function<Claim, Future<Reply>> otherwise) {
+  private Future<Reply> claimAndRun(IdempotencyKey key, String fingerprint, Kind kind, JsonObject request,
+      String proposedResourceId, Function<IdempotencyRecord, Phase> freshStart) {
     return pool.withTransaction(tx -> store.claim(tx, key, fingerprint, kind, request, proposedResourceId)
             .compose(claim -> claim instanceof Claim.Acquired acquired
                 ? startPhase(acquired, freshStart).compose(phase -> commit(tx, acquired.record(), phase))
@@ -76,10 +93,18 @@ public final class OperationRunner {
                 : Future.succeededFuture(new Claimed(claim, null))))
         .compose(claimed -> claimed.claim() instanceof Claim.Acquired acquired
             ? continueAfter(acquired.record(), claimed.step()).recover(failure -> settle(acquired.record(), failure))
-            : otherwise.apply(claimed.claim()));
+            : notOurs(claimed.claim()));
   }
 
-  static Reply replayed(Reply stored) {
+  /** The answer when the key is not this request's to run: replay, in use, reused. */
+  private static Future<Reply> notOurs(Claim claim) {
+    if (claim instanceof Claim.Replay replay) {
+      return Future.succeededFuture(replayed(replay.response()));
+    }
+    return Future.failedFuture(claim instanceof Claim.InUse ? IN_USE : REUSED);
+  }
+
+  private static Reply replayed(Reply stored) {
     return stored.withHeader(REPLAYED_HEADER, "true");
   }
 

@@ -6,7 +6,6 @@ import dev.qiwigateway.GatewayServices;
 import dev.qiwigateway.idempotency.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotencyKey;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
-import dev.qiwigateway.idempotency.RequestFingerprint;
 import dev.qiwigateway.qiwi.BillIssue;
 import dev.qiwigateway.testing.FreshGateway;
 import dev.qiwigateway.testing.GatewayTestBase;
@@ -42,12 +41,12 @@ class AbandonedRequestTest extends GatewayTestBase {
     NewBill bill = NewBill.from(BODY, services.config().currencies(), services.config().billLifetimeDefault(),
         services.config().billLifetimeMax(), Instant.now());
     IdempotencyKey key = new IdempotencyKey("shop-1", KEY);
-    String fingerprint = RequestFingerprint.of("POST", "/v1/bills", BODY);
+    String fingerprint = IdempotencyKey.fingerprint("POST", "/v1/bills", BODY);
     return services.idempotency().claim(key, fingerprint, Kind.ISSUE_BILL, bill.toStored(), bill.billId())
         .compose(claim -> {
           assertThat(claim).isInstanceOf(IdempotencyRecord.Claim.Acquired.class);
-          String payUrl = PayUrl.of(services.config().qiwi().payUrl(), services.config().qiwi().credentials().prvId(),
-              bill);
+          String payUrl = bill.payUrl(services.config().qiwi().payUrl(),
+              services.config().qiwi().credentials().prvId());
           return services.bills().reserve(services.pool(), bill, "shop-1", payUrl, KEY);
         })
         .compose(reserved -> services.qiwi().issueBill(new BillIssue(bill.billId(), bill.customer(), bill.amount(),

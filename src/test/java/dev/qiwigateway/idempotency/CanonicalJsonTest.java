@@ -15,7 +15,7 @@ class CanonicalJsonTest {
   @Test
   @DisplayName("a bill's members are written sorted by name at every depth, compactly")
   void sortedCompact() {
-    assertThat(RequestFingerprint.CanonicalJson.encode(new JsonObject(BILL))).isEqualTo(
+    assertThat(IdempotencyKey.CanonicalJson.encode(new JsonObject(BILL))).isEqualTo(
         "{\"amount\":\"1499.00\",\"billId\":\"order-1842\",\"currency\":\"RUB\","
             + "\"extra\":{\"a\":1.5,\"z\":[3,{\"a\":null,\"b\":true}]}}");
   }
@@ -29,34 +29,34 @@ class CanonicalJsonTest {
           "currency" : "RUB",   "amount" : "1499.00",
           "billId" : "order-1842"
         }""";
-    assertThat(RequestFingerprint.of("POST", "/v1/bills", new JsonObject(reformatted)))
-        .isEqualTo(RequestFingerprint.of("POST", "/v1/bills", new JsonObject(BILL)))
+    assertThat(IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject(reformatted)))
+        .isEqualTo(IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject(BILL)))
         .matches("[0-9a-f]{64}");
   }
 
   @Test
   @DisplayName("a different amount, array order, method or path is a different request")
   void meaningfulDifferencesCount() {
-    String base = RequestFingerprint.of("POST", "/v1/bills", new JsonObject(BILL));
-    assertThat(RequestFingerprint.of("POST", "/v1/bills", new JsonObject(BILL.replace("1499.00", "1499.01"))))
+    String base = IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject(BILL));
+    assertThat(IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject(BILL.replace("1499.00", "1499.01"))))
         .isNotEqualTo(base);
-    assertThat(RequestFingerprint.of("POST", "/v1/bills", new JsonObject(BILL.replace("[3,{\"b\":true,\"a\":null}]",
+    assertThat(IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject(BILL.replace("[3,{\"b\":true,\"a\":null}]",
         "[{\"b\":true,\"a\":null},3]")))).isNotEqualTo(base);
-    assertThat(RequestFingerprint.of("PUT", "/v1/bills", new JsonObject(BILL))).isNotEqualTo(base);
-    assertThat(RequestFingerprint.of("POST", "/v1/bills/order-1842/refunds", new JsonObject(BILL))).isNotEqualTo(base);
+    assertThat(IdempotencyKey.fingerprint("PUT", "/v1/bills", new JsonObject(BILL))).isNotEqualTo(base);
+    assertThat(IdempotencyKey.fingerprint("POST", "/v1/bills/order-1842/refunds", new JsonObject(BILL))).isNotEqualTo(base);
   }
 
   @Test
   @DisplayName("an amount sent as a string is not the same request as the number")
   void stringsAndNumbersAsParsed() {
-    assertThat(RequestFingerprint.of("POST", "/v1/bills", new JsonObject("{\"amount\":\"10.50\"}")))
-        .isNotEqualTo(RequestFingerprint.of("POST", "/v1/bills", new JsonObject("{\"amount\":10.50}")));
+    assertThat(IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject("{\"amount\":\"10.50\"}")))
+        .isNotEqualTo(IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject("{\"amount\":10.50}")));
   }
 
   @Test
   @DisplayName("a cancel without a body is the same request as one with an empty object")
   void missingBodyIsEmptyObject() {
-    assertThat(RequestFingerprint.of("POST", "/v1/bills/b1/cancel", null))
-        .isEqualTo(RequestFingerprint.of("POST", "/v1/bills/b1/cancel", new JsonObject()));
+    assertThat(IdempotencyKey.fingerprint("POST", "/v1/bills/b1/cancel", null))
+        .isEqualTo(IdempotencyKey.fingerprint("POST", "/v1/bills/b1/cancel", new JsonObject()));
   }
 }

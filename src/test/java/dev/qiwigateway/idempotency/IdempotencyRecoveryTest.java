@@ -78,7 +78,7 @@ class IdempotencyRecoveryTest {
     String key = "still-running-1";
     JsonObject body = new JsonObject(BILL);
     IdempotencyKey idempotencyKey = new IdempotencyKey(IdempotencyTestBed.MERCHANT, key);
-    bed.store().claim(idempotencyKey, RequestFingerprint.of("POST", "/v1/bills", body), Kind.ISSUE_BILL,
+    bed.store().claim(idempotencyKey, IdempotencyKey.fingerprint("POST", "/v1/bills", body), Kind.ISSUE_BILL,
             new JsonObject().put("body", body), "bill-running-1")
         .compose(running -> completer.runOnce())
         .compose(ran -> bed.store().storedReply(idempotencyKey))
@@ -135,7 +135,7 @@ class IdempotencyRecoveryTest {
       created.add(bed.post(port, merchant, "/v1/bills", key, BILL));
     }
     JsonObject body = new JsonObject(BILL);
-    created.add(bed.store().claim(new IdempotencyKey(merchant, "old-running"), RequestFingerprint.of("POST", "/v1/bills",
+    created.add(bed.store().claim(new IdempotencyKey(merchant, "old-running"), IdempotencyKey.fingerprint("POST", "/v1/bills",
         body), Kind.ISSUE_BILL, new JsonObject().put("body", body), "bill-old-running"));
     IdempotencyReaper reaper = new IdempotencyReaper(bed.vertx, bed.store(), dev.qiwigateway.config.IdempotencySettings.MIN_RETENTION,
         Duration.ofHours(1), 2, 100);

@@ -27,7 +27,7 @@ class IdempotencyStoreTest {
 
   private static final Duration SHORT_LEASE = Duration.ofMillis(200);
   private static final JsonObject BILL = new JsonObject().put("amount", "10.00").put("currency", "RUB");
-  private static final String FINGERPRINT = RequestFingerprint.of("POST", "/v1/bills", BILL);
+  private static final String FINGERPRINT = IdempotencyKey.fingerprint("POST", "/v1/bills", BILL);
 
   private IdempotencyTestBed bed;
   private Pool otherPool;
@@ -182,7 +182,7 @@ class IdempotencyStoreTest {
   @DisplayName("the same key with a different body is reported as reused, even while the first request runs")
   void differentFingerprintReused(VertxTestContext ctx) {
     IdempotencyKey key = key("reused-1");
-    String otherFingerprint = RequestFingerprint.of("POST", "/v1/bills", BILL.copy().put("amount", "11.00"));
+    String otherFingerprint = IdempotencyKey.fingerprint("POST", "/v1/bills", BILL.copy().put("amount", "11.00"));
     replicaA.claim(key, FINGERPRINT, Kind.ISSUE_BILL, request(), "bill-1")
         .compose(first -> replicaB.claim(key, otherFingerprint, Kind.ISSUE_BILL, request(), "bill-2"))
         .onComplete(ctx.succeeding(claim -> ctx.verify(() -> {

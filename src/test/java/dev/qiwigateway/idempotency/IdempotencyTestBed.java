@@ -78,8 +78,7 @@ final class IdempotencyTestBed {
   Future<Replica> startReplica(Pool pool) {
     IdempotencyStore store = new IdempotencyStore(pool, LEASE);
     OperationRunner runner = new OperationRunner(pool, store, List.of(bills));
-    IdempotentRequests requests = new IdempotentRequests(runner);
-    return vertx.createHttpServer().requestHandler(router(requests)).listen(0).map(server -> {
+    return vertx.createHttpServer().requestHandler(router(runner)).listen(0).map(server -> {
       Replica replica = new Replica(pool, store, runner, server);
       replicas.add(replica);
       return replica;
@@ -110,7 +109,7 @@ final class IdempotencyTestBed {
     return vertx.close();
   }
 
-  private Router router(IdempotentRequests requests) {
+  private Router router(OperationRunner requests) {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.post("/v1/bills").handler(ctx -> issueBill(ctx, requests));
@@ -119,19 +118,19 @@ final class IdempotencyTestBed {
     return router;
   }
 
-  private static void issueBill(RoutingContext ctx, IdempotentRequests requests) {
+  private static void issueBill(RoutingContext ctx, OperationRunner requests) {
     IdempotencyKey key = IdempotencyKey.fromRequest(ctx, merchantOf(ctx));
     JsonObject body = ctx.body().asJsonObject();
     JsonObject request = new JsonObject().put("body", body);
     Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, body, request,
-        "bill-" + UUID.randomUUID().toString().substring(0, 8)));
+        "bill-" + UUID.randomUUID().toString().substring(0, 8), null));
   }
 
-  private static void refund(RoutingContext ctx, IdempotentRequests requests) {
+  private static void refund(RoutingContext ctx, OperationRunner requests) {
     IdempotencyKey key = IdempotencyKey.fromRequest(ctx, merchantOf(ctx));
     JsonObject body = ctx.body().asJsonObject();
     JsonObject request = new JsonObject().put("billId", ctx.pathParam("billId")).put("body", body);
-    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, body, request, UUID.randomUUID().toString().substring(0, 9)));
+    Reply.respond(ctx, requests.handle(ctx, key, Kind.ISSUE_BILL, body, request, UUID.randomUUID().toString().substring(0, 9), null));
   }
 
   private static String merchantOf(RoutingContext ctx) {
@@ -200,7 +199,7 @@ final class IdempotencyTestBed {
     Duration shortLease = Duration.ofMillis(200);
     IdempotencyStore dying = new IdempotencyStore(pool(), shortLease);
     JsonObject json = new JsonObject(body);
-    return dying.claim(new IdempotencyKey(MERCHANT, key), RequestFingerprint.of("POST", "/v1/bills", json),
+    return dying.claim(new IdempotencyKey(MERCHANT, key), IdempotencyKey.fingerprint("POST", "/v1/bills", json),
             Kind.ISSUE_BILL, new JsonObject().put("body", json), resourceId)
         .map(claim -> ((IdempotencyRecord.Claim.Acquired) claim).record())
         .compose(record -> reserved ? FakeBillOperations.reserve(pool(), record).map(record)

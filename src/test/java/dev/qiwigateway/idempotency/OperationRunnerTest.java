@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** docs/api.md#idempotency row by row, through real HTTP and a real PostgreSQL. */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdempotentRequestsTest {
+class OperationRunnerTest {
 
   private static final String BILL = "{\"amount\":\"1499.00\",\"currency\":\"RUB\",\"comment\":\"Order 1842\"}";
 
@@ -111,7 +111,7 @@ class IdempotentRequestsTest {
             assertThat(bed.bills.executionsOf(key)).hasSize(1);
             assertThat(row.getString("state")).isEqualTo("completed");
             assertThat(row.getString("fingerprint"))
-                .isEqualTo(RequestFingerprint.of("POST", "/v1/bills", new JsonObject(BILL)));
+                .isEqualTo(IdempotencyKey.fingerprint("POST", "/v1/bills", new JsonObject(BILL)));
             assertThat(row.getString("resource_id")).isEqualTo(billId);
             assertThat(row.getInteger("response_status")).isEqualTo(201);
             assertThat(row.getBuffer("response_body")).isEqualTo(response.body());
