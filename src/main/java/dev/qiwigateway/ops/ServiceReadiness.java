@@ -57,10 +57,6 @@ public final class ServiceReadiness {
     shuttingDown = true;
   }
 
-  public boolean isShuttingDown() {
-    return shuttingDown;
-  }
-
   public String profile() {
     return profile;
   }
