@@ -2,7 +2,7 @@ package dev.qiwigateway;
 
 import dev.qiwigateway.config.HttpServerSettings;
 import dev.qiwigateway.http.MerchantAuthHandler;
-import dev.qiwigateway.http.Problems;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.http.UnreadableRequests;
 import dev.qiwigateway.notification.NotificationRoutes;
@@ -58,9 +58,9 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(new MerchantAuthHandler(services.config().merchantTokens()::merchantFor));
     services.billRoutes().mount(router);
     services.eventRoutes().mount(router);
-    router.route().last().handler(ctx -> Reply.respond(ctx, Future.failedFuture(Problems.notFound())));
-    router.route().failureHandler(Problems::handleFailure);
-    router.errorHandler(400, Problems::handleUnroutable);
+    router.route().last().handler(ctx -> Reply.respond(ctx, Future.failedFuture(Problem.notFound())));
+    router.route().failureHandler(Problem::handleFailure);
+    router.errorHandler(400, Problem::handleUnroutable);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.config().httpHost())
         .setCompressionSupported(false)

@@ -1,7 +1,6 @@
 package dev.qiwigateway.bill;
 
 import dev.qiwigateway.http.Problem;
-import dev.qiwigateway.http.Problems;
 import dev.qiwigateway.qiwi.QiwiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -79,7 +78,7 @@ public final class BillQueries {
 
   /** QIWI could not be asked: the stored state, marked stale. A database failure is not hidden this way. */
   private static Future<JsonObject> staleOr(Throwable failure, JsonObject stored) {
-    if (Problems.isDatabaseFailure(failure) || failure instanceof Problem) {
+    if (Problem.isDatabaseFailure(failure) || failure instanceof Problem) {
       return Future.failedFuture(failure);
     }
     LOG.atInfo().addKeyValue("reason", failure.getMessage()).log("refresh from QIWI failed; answering stored state");

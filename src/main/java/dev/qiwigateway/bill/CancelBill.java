@@ -2,7 +2,7 @@ package dev.qiwigateway.bill;
 
 import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.http.Reply;
-import dev.qiwigateway.idempotency.IdempotencyRecord;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiException;

@@ -4,7 +4,7 @@ import dev.qiwigateway.config.QiwiSettings;
 import dev.qiwigateway.domain.BillStatus;
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
-import dev.qiwigateway.idempotency.IdempotencyRecord;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.qiwi.BillIssue;
 import dev.qiwigateway.qiwi.QiwiBill;

@@ -3,7 +3,7 @@ package dev.qiwigateway.bill;
 import dev.qiwigateway.domain.RefundStatus;
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
-import dev.qiwigateway.idempotency.IdempotencyRecord;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotentOperation;
 import dev.qiwigateway.qiwi.QiwiClient;
 import dev.qiwigateway.qiwi.QiwiException;

@@ -32,9 +32,9 @@ public record Reply(int status, Map<String, String> headers, Buffer body) {
     return new Reply(status, Map.of(HttpHeaders.CONTENT_TYPE.toString(), JSON), body.toBuffer());
   }
 
-  /** A problem as a reply, written exactly as {@link Problems#send} writes it. */
+  /** A problem as a reply, written exactly as {@link Problem#send} writes it. */
   public static Reply problem(Problem problem) {
-    Reply reply = new Reply(problem.status(), Map.of(HttpHeaders.CONTENT_TYPE.toString(), Problems.PROBLEM_JSON),
+    Reply reply = new Reply(problem.status(), Map.of(HttpHeaders.CONTENT_TYPE.toString(), Problem.PROBLEM_JSON),
         problem.toJson().toBuffer());
     return problem.retryAfterSeconds() == null ? reply
         : reply.withHeader(HttpHeaders.RETRY_AFTER.toString(), String.valueOf(problem.retryAfterSeconds()));
@@ -48,10 +48,10 @@ public record Reply(int status, Map<String, String> headers, Buffer body) {
 
   /**
    * The one way a route answers: the reply when {@code answer} succeeds, else the failure's problem as
-   * {@link Problems#from} reads it (a bug is logged and answered 500 without internals).
+   * {@link Problem#from} reads it (a bug is logged and answered 500 without internals).
    */
   public static void respond(RoutingContext ctx, Future<Reply> answer) {
-    answer.onSuccess(reply -> reply.writeTo(ctx)).onFailure(failure -> Problems.sendFailure(ctx, failure));
+    answer.onSuccess(reply -> reply.writeTo(ctx)).onFailure(failure -> Problem.sendFailure(ctx, failure));
   }
 
   private void writeTo(RoutingContext ctx) {

@@ -40,7 +40,7 @@ public final class UnreadableRequests {
         .log("request refused: request line or headers unreadable");
     request.response()
         .setStatusCode(problem.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, Problems.PROBLEM_JSON)
+        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.PROBLEM_JSON)
         .putHeader(HttpHeaders.CONNECTION, "close")
         .end(problem.toJson().toBuffer())
         .onComplete(written -> request.connection().close());
@@ -70,7 +70,7 @@ public final class UnreadableRequests {
     if (cause instanceof TooLongHttpHeaderException) {
       return Problem.of(431, "headers_too_large", "Request headers too large", "The request headers exceed 8 KiB.");
     }
-    return Problems.malformedRequest();
+    return Problem.malformedRequest();
   }
 
   /** Never thrown: names the mistake in the WARN line, and a client's mistake needs no stack trace. */

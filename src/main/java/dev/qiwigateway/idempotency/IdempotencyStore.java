@@ -1,6 +1,7 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.idempotency.IdempotencyRecord.Claim;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord.Claim;
 import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import io.vertx.core.Future;

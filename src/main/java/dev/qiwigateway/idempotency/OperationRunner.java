@@ -1,8 +1,9 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
-import dev.qiwigateway.idempotency.IdempotencyRecord.Claim;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord.Claim;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.idempotency.IdempotentOperation.Phase;
 import dev.qiwigateway.idempotency.IdempotentOperation.Step;

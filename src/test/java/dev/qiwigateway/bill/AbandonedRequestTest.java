@@ -3,7 +3,7 @@ package dev.qiwigateway.bill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.GatewayServices;
-import dev.qiwigateway.idempotency.IdempotencyRecord;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import dev.qiwigateway.idempotency.IdempotencyKey;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.qiwi.BillIssue;

@@ -1,5 +1,6 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
 import io.vertx.core.Future;

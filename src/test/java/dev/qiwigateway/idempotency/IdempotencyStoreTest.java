@@ -1,5 +1,6 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.http.Reply;

@@ -1,6 +1,7 @@
 package dev.qiwigateway.idempotency;
 
-import dev.qiwigateway.http.Problems;
+import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
+import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
 import dev.qiwigateway.idempotency.IdempotentOperation.Kind;
 import dev.qiwigateway.config.DatabaseSettings;
@@ -114,7 +115,7 @@ final class IdempotencyTestBed {
     router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.post("/v1/bills").handler(ctx -> issueBill(ctx, requests));
     router.post("/v1/bills/:billId/refunds").handler(ctx -> refund(ctx, requests));
-    router.route().failureHandler(Problems::handleFailure);
+    router.route().failureHandler(Problem::handleFailure);
     return router;
   }
 

@@ -74,7 +74,7 @@ class TextLogEscapingTest {
   @Test
   @DisplayName("An exception message with a newline stays inside its stack trace; the frames are kept")
   void exceptionMessages() {
-    LoggingEvent failed = new LoggingEvent(Logger.class.getName(), context.getLogger("dev.qiwigateway.http.Problems"),
+    LoggingEvent failed = new LoggingEvent(Logger.class.getName(), context.getLogger("dev.qiwigateway.http.Problem"),
         Level.ERROR, "request failed unexpectedly", new IllegalStateException("bad\n" + FORGED), null);
 
     String text = encode(failed);
