@@ -1,5 +1,6 @@
 package dev.qiwigateway.bill;
 
+import dev.qiwigateway.db.Database;
 import java.time.OffsetDateTime;
 
 import dev.qiwigateway.domain.BillStatus;
@@ -116,7 +117,7 @@ public final class BillStore {
 
   /** Applies a status QIWI reported, outside any other work: its own transaction. */
   public Future<Optional<Bill>> applyStatus(String billId, BillStatus status) {
-    return pool.withTransaction(tx -> applyStatus(tx, billId, status));
+    return Database.transaction(pool, tx -> applyStatus(tx, billId, status));
   }
 
   Future<Void> touchChecked(String billId) {

@@ -1,5 +1,6 @@
 package dev.qiwigateway.bill;
 
+import dev.qiwigateway.db.Database;
 import java.time.OffsetDateTime;
 
 import dev.qiwigateway.domain.RefundStatus;
@@ -125,7 +126,7 @@ public final class RefundLedger {
   }
 
   public Future<Optional<Refund>> applyStatus(String billId, String refundId, RefundStatus status) {
-    return pool.withTransaction(tx -> applyStatus(tx, billId, refundId, status));
+    return Database.transaction(pool, tx -> applyStatus(tx, billId, refundId, status));
   }
 
   /** The bill's refunds that QIWI accepted, oldest first. */

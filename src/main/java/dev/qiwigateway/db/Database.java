@@ -1,11 +1,15 @@
 package dev.qiwigateway.db;
 
 import dev.qiwigateway.config.DatabaseSettings;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import java.util.function.Function;
 
 /** The one reactive pool of an instance: small (docs/architecture.md#performance-design), prepared statements cached. */
 public final class Database {
@@ -43,5 +47,21 @@ public final class Database {
         .setConnectionTimeout(0)
         .setIdleTimeout(60);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /**
+   * {@link Pool#withTransaction} without its wait for BEGIN: the client pipelines BEGIN with the first
+   * statement of {@code work}, so a transaction costs one round trip to PostgreSQL fewer. A create runs
+   * two transactions; at low load each round trip is a tenth of a millisecond or more of its latency.
+   * COMMIT still waits for the statements before it (the client sends it once they have completed).
+   */
+  public static <T> Future<T> transaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.getConnection().compose(connection -> {
+      Future<Transaction> begun = connection.begin();
+      return Future.succeededFuture(connection).compose(work)
+          .compose(result -> begun.compose(Transaction::commit).map(result),
+              failure -> begun.compose(Transaction::rollback).transform(ignored -> Future.<T>failedFuture(failure)))
+          .onComplete(ignored -> connection.close());
+    });
   }
 }

@@ -1,5 +1,6 @@
 package dev.qiwigateway.idempotency;
 
+import dev.qiwigateway.db.Database;
 import dev.qiwigateway.idempotency.IdempotentOperation.IdempotencyRecord;
 import dev.qiwigateway.http.Problem;
 import dev.qiwigateway.http.Reply;
@@ -87,7 +88,7 @@ public final class OperationRunner {
    */
   private Future<Reply> claimAndRun(IdempotencyKey key, String fingerprint, Kind kind, JsonObject request,
       String proposedResourceId, Function<IdempotencyRecord, Phase> freshStart) {
-    return pool.withTransaction(tx -> store.claim(tx, key, fingerprint, kind, request, proposedResourceId)
+    return Database.transaction(pool, tx -> store.claim(tx, key, fingerprint, kind, request, proposedResourceId)
             .compose(claim -> claim instanceof Claim.Acquired acquired
                 ? startPhase(acquired, freshStart).compose(phase -> commit(tx, acquired.record(), phase))
                     .map(step -> new Claimed(claim, step))
@@ -128,7 +129,7 @@ public final class OperationRunner {
   }
 
   private Future<Reply> runFrom(IdempotencyRecord record, Phase phase) {
-    return pool.withTransaction(tx -> commit(tx, record, phase)).compose(step -> continueAfter(record, step));
+    return Database.transaction(pool, tx -> commit(tx, record, phase)).compose(step -> continueAfter(record, step));
   }
 
   /** After a phase committed: its answer, or the work outside the database and the phase that records it. */

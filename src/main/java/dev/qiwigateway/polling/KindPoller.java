@@ -1,5 +1,6 @@
 package dev.qiwigateway.polling;
 
+import dev.qiwigateway.db.Database;
 import dev.qiwigateway.config.PollerSettings;
 import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.resilience.QiwiUnavailable;
@@ -103,7 +104,7 @@ final class KindPoller<C, A> {
       kind.stillOpen(claim, now);
       return kind.finish(pool, claim, next, true).map(false);
     }
-    return pool.withTransaction(tx -> kind.applyFinal(tx, claim, answer)
+    return Database.transaction(pool, tx -> kind.applyFinal(tx, claim, answer)
         .compose(changed -> kind.finish(tx, claim, next, true).map(changed)));
   }
 
