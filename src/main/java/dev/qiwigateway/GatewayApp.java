@@ -36,7 +36,7 @@ import dev.qiwigateway.sandbox.SandboxVerticle;
 import dev.qiwigateway.sandbox.protocol.Dialect;
 import dev.qiwigateway.sandbox.protocol.NotifyAuth;
 import dev.qiwigateway.sandbox.protocol.SandboxCredentials;
-import dev.qiwigateway.webhook.WebhookVerticle;
+import dev.qiwigateway.webhook.WebhookDispatcher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -182,7 +182,7 @@ public final class GatewayApp {
     if (!config.webhook().enabled()) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new WebhookVerticle(config.webhook(), services.pool(), registry)).map(id -> {
+    return vertx.deployVerticle(new WebhookDispatcher(config.webhook(), services.pool(), registry)).map(id -> {
       webhookDeployment = id;
       return null;
     });

@@ -1,5 +1,7 @@
 package dev.qiwigateway.notification;
 
+import dev.qiwigateway.notification.NotificationAnswer.Verdict;
+import dev.qiwigateway.notification.NotificationReader.QiwiNotification;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -37,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class IngestBatcher {
 
-  static final int UNLIMITED = Integer.MAX_VALUE;
   /** Far longer than a full batch takes when nothing blocks it (about 20 ms for 256 rows on 2 cores). */
   static final Duration STALLED_AFTER = Duration.ofMillis(100);
   static final int MAX_STALLED = 3;
@@ -47,7 +48,7 @@ final class IngestBatcher {
    *
    * @param window      how long the first notification of a batch waits for company
    * @param maxRows     rows per transaction
-   * @param maxInFlight transactions open at once; UNLIMITED leaves it to the pool's wait queue
+   * @param maxInFlight transactions open at once
    * @param maxWaiting  notifications waiting for a transaction before new ones are refused
    */
   record Limits(Duration window, int maxRows, int maxInFlight, int maxWaiting) {
@@ -55,11 +56,6 @@ final class IngestBatcher {
       if (window.isNegative() || maxRows < 1 || maxInFlight < 1 || maxWaiting < 1) {
         throw new IllegalArgumentException("ingest limits must be positive");
       }
-    }
-
-    /** A window and a batch size; no limit on transactions or waiting notifications. */
-    static Limits of(Duration window, int maxRows) {
-      return new Limits(window, maxRows, UNLIMITED, UNLIMITED);
     }
   }
 

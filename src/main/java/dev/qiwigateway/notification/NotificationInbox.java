@@ -2,6 +2,8 @@ package dev.qiwigateway.notification;
 
 import dev.qiwigateway.domain.Money;
 import dev.qiwigateway.event.EventStore;
+import dev.qiwigateway.notification.NotificationAnswer.Verdict;
+import dev.qiwigateway.notification.NotificationReader.QiwiNotification;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -1,14 +1,19 @@
 package dev.qiwigateway.notification;
 
+import dev.qiwigateway.notification.NotificationAnswer.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
- * Notification meters (docs/api.md#management-port). Registered eagerly so that a dashboard shows zeros, not
- * gaps; every API verticle instance gets the same meters back from the registry.
+ * The notification flow's telemetry: its meters (docs/api.md#management-port), registered eagerly so that a
+ * dashboard shows zeros, not gaps (every API verticle instance gets the same meters back from the registry),
+ * and the bounded {@link ResendWarnings} for what QIWI keeps resending.
  */
 final class NotificationMetrics {
 
@@ -85,5 +90,64 @@ final class NotificationMetrics {
 
   void shed() {
     shed.increment();
+  }
+
+  /**
+   * Which "recorded but not applied" notifications deserve a WARN line. QIWI resends such a notification every
+   * few seconds for a day (a bill issued straight at QIWI, unknown here, did that forever), so one bill and
+   * verdict is told once per {@link #INTERVAL}; the next line says how many were left out meanwhile. The inbox
+   * row and the verdict metric still count every arrival. Bounded: past {@link #MAX_BILLS} bills the one heard
+   * from longest ago is forgotten, and may warn again.
+   */
+  static final class ResendWarnings {
+
+    static final Duration INTERVAL = Duration.ofMinutes(10);
+    static final int MAX_BILLS = 10_000;
+
+    /** The WARN to write now, with how many of the same were left out before it; or none. */
+    record Decision(boolean warn, long suppressed) {
+    }
+
+    private final LongSupplier nanoClock;
+    private final Map<String, Window> windows = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+        return size() > MAX_BILLS;
+      }
+    };
+
+    private static final class Window {
+      long startedNanos;
+      long suppressed;
+    }
+
+    ResendWarnings() {
+      this(System::nanoTime);
+    }
+
+    ResendWarnings(LongSupplier nanoClock) {
+      this.nanoClock = nanoClock;
+    }
+
+    /** Called on the event loop of the routes that own it: one instance per API verticle. */
+    Decision decide(String billId, Verdict verdict) {
+      long now = nanoClock.getAsLong();
+      String key = verdict.dbName() + '\u0000' + billId;
+      Window window = windows.get(key);
+      if (window == null) {
+        window = new Window();
+        window.startedNanos = now;
+        windows.put(key, window);
+        return new Decision(true, 0);
+      }
+      if (now - window.startedNanos < INTERVAL.toNanos()) {
+        window.suppressed++;
+        return new Decision(false, window.suppressed);
+      }
+      long suppressed = window.suppressed;
+      window.startedNanos = now;
+      window.suppressed = 0;
+      return new Decision(true, suppressed);
+    }
   }
 }

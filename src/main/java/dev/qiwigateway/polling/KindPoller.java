@@ -4,14 +4,23 @@ import dev.qiwigateway.db.Database;
 import dev.qiwigateway.config.PollerSettings;
 import dev.qiwigateway.qiwi.QiwiException;
 import dev.qiwigateway.resilience.QiwiUnavailable;
-import dev.qiwigateway.work.LeasedWork;
 import dev.qiwigateway.work.LeasedWork.Handled;
+import dev.qiwigateway.work.LeasedWork;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,5 +143,75 @@ final class KindPoller<C, A> {
 
   private boolean paused() {
     return System.nanoTime() - pausedUntilNanos < 0;
+  }
+
+  /** How one status check ended: the {@code outcome} tag of {@code qiwi.poller.polls}. */
+  enum PollOutcome {
+    /** QIWI reported a final status and the arbiter recorded it (with its event). */
+    CHANGED("changed"),
+    /** QIWI answered, nothing changed: still waiting/processing, or already final here. */
+    UNCHANGED("unchanged"),
+    /** QIWI refused the check with a final result code (210: it does not know the bill). */
+    REJECTED("rejected"),
+    /** QIWI gave no usable answer after every attempt the resilience guard allows. */
+    UNAVAILABLE("unavailable"),
+    /** Anything else: a malformed answer, or the database failing to record the check. */
+    FAILED("failed"),
+    /** Not asked: the circuit or the account's limits refused the call; the claim was given back. */
+    DEFERRED("deferred");
+
+    private final String metricName;
+
+    PollOutcome(String metricName) {
+      this.metricName = metricName;
+    }
+
+    String metricName() {
+      return metricName;
+    }
+  }
+
+  /**
+   * The poller's meters: {@code qiwi.poller.polls} (checks by kind and outcome) and
+   * {@code qiwi.poller.lag} (seconds since the oldest due check was due, by kind, refreshed every
+   * round). Every series is registered up front so that a scrape shows zeros rather than nothing.
+   */
+  static final class PollerMetrics {
+
+    static final String POLLS = "qiwi.poller.polls";
+    static final String LAG = "qiwi.poller.lag";
+
+    private final Map<String, Map<PollOutcome, Counter>> polls = new HashMap<>();
+    private final Map<String, AtomicLong> lagMillis = new HashMap<>();
+
+    PollerMetrics(MeterRegistry registry, List<String> kinds) {
+      for (String kind : kinds) {
+        Map<PollOutcome, Counter> byOutcome = new EnumMap<>(PollOutcome.class);
+        for (PollOutcome outcome : PollOutcome.values()) {
+          byOutcome.put(outcome, Counter.builder(POLLS)
+              .description("QIWI status checks made by the poller, by outcome")
+              .tag("kind", kind)
+              .tag("outcome", outcome.metricName())
+              .register(registry));
+        }
+        polls.put(kind, byOutcome);
+        AtomicLong lag = new AtomicLong();
+        Gauge.builder(LAG, lag, millis -> millis.get() / 1000.0)
+            .description("How long the oldest due status check has been waiting")
+            .baseUnit("seconds")
+            .tag("kind", kind)
+            .strongReference(true)
+            .register(registry);
+        lagMillis.put(kind, lag);
+      }
+    }
+
+    void polled(String kind, PollOutcome outcome) {
+      polls.get(kind).get(outcome).increment();
+    }
+
+    void lag(String kind, Duration lag) {
+      lagMillis.get(kind).set(lag.toMillis());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.qiwigateway.polling;
 
+import dev.qiwigateway.work.PeriodicTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -8,6 +9,8 @@ import java.util.Objects;
  * When to ask QIWI next about something that is not final yet. Checks back off exponentially from
  * {@code firstDelay} (the delay after issue or acceptance) to {@code maxInterval}: a buyer usually
  * pays within minutes, so early checks are cheap insurance and late ones would mostly hear "waiting".
+ * The doubling is the gateway's one {@link PeriodicTask.Backoff}, without jitter: the schedule is
+ * documented (docs/architecture.md#the-status-poller) and the claims' leases already spread replicas.
  *
  * <p>A bill's schedule also knows its expiry: no check is scheduled past {@code expires_at} (QIWI
  * reports {@code expired} from then on, or the payment that raced the deadline), and one falls on
@@ -20,9 +23,6 @@ import java.util.Objects;
  * ({@link #nextBillCheck} with no checks done).
  */
 public record PollSchedule(Duration firstDelay, Duration maxInterval, Duration expiryGrace) {
-
-  /** Beyond this many doublings every cap of a day or less has been reached. */
-  private static final int MAX_DOUBLINGS = 30;
 
   public PollSchedule {
     Objects.requireNonNull(firstDelay, "firstDelay");
@@ -49,8 +49,7 @@ public record PollSchedule(Duration firstDelay, Duration maxInterval, Duration e
     if (checksDone < 0) {
       throw new IllegalArgumentException("checks done must not be negative");
     }
-    Duration doubled = firstDelay.multipliedBy(1L << Math.min(checksDone, MAX_DOUBLINGS));
-    return doubled.compareTo(maxInterval) > 0 ? maxInterval : doubled;
+    return Duration.ofMillis(new PeriodicTask.Backoff(firstDelay, maxInterval).doubledMs(checksDone));
   }
 
   /** The next check of something without a deadline. */

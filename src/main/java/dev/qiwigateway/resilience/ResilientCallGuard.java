@@ -2,7 +2,7 @@ package dev.qiwigateway.resilience;
 
 import dev.qiwigateway.qiwi.QiwiCallGuard;
 import dev.qiwigateway.qiwi.QiwiOperation;
-import dev.qiwigateway.work.FullJitterBackoff;
+import dev.qiwigateway.work.PeriodicTask.Backoff;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -130,7 +130,7 @@ public final class ResilientCallGuard implements QiwiCallGuard {
   private static RetryConfig retryConfig(ResilienceSettings settings) {
     return RetryConfig.custom()
         .maxAttempts(settings.maxAttempts())
-        .intervalFunction(new FullJitterBackoff(settings.backoffInitial(), settings.backoffMax())::delayMs)
+        .intervalFunction(new Backoff(settings.backoffInitial(), settings.backoffMax())::delayMs)
         .retryOnException(OperationCircuit::worthRetrying)
         .failAfterMaxAttempts(false)
         .writableStackTraceEnabled(false)

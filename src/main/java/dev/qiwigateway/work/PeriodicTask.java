@@ -4,15 +4,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background work on a Vert.x timer that never overlaps itself: the next run is scheduled only when the
- * previous one has finished, however long it took, so a slow database makes the runs rarer instead of
- * piling them up. A failed run is logged and the schedule goes on. Timers fire on the context that called
- * {@link #start()}: start it from the owning verticle.
+ * When work runs next. Background work on a Vert.x timer never overlaps itself: the next run is scheduled
+ * only when the previous one has finished, however long it took, so a slow database makes the runs rarer
+ * instead of piling them up. A failed run is logged and the schedule goes on. Timers fire on the context that
+ * called {@link #start()}: start it from the owning verticle. A failed attempt is tried again after the
+ * gateway's one {@link Backoff}.
  */
 public final class PeriodicTask {
 
@@ -90,5 +92,45 @@ public final class PeriodicTask {
       }
       schedule(done.succeeded() && Boolean.TRUE.equals(done.result()) ? AT_ONCE_MS : periodMs);
     });
+  }
+
+  /**
+   * How long to wait before trying again: exponential back-off, the one back-off of the gateway. QIWI calls
+   * and webhook deliveries wait with full jitter: after the n-th failed attempt the wait is random in
+   * [1 ms, min(max, base × 2^(n-1))], so the first retry comes within {@code base}, and callers that failed
+   * together (every checkout when QIWI stumbles, every event when a marketplace is down) come back spread
+   * out rather than in one wave. The status poller waits the ceiling itself ({@link #doubledMs}): its schedule
+   * is documented as plain doubling, and {@code BillStore} repeats its first step in SQL.
+   */
+  public static final class Backoff {
+
+    private final long baseMs;
+    private final long maxMs;
+
+    public Backoff(Duration base, Duration max) {
+      this.baseMs = Math.max(1, base.toMillis());
+      this.maxMs = Math.max(baseMs, max.toMillis());
+    }
+
+    /**
+     * A random wait up to {@link #ceilingMs}; at least 1 ms, because a Vert.x timer cannot be shorter.
+     *
+     * @param attempts attempts made so far, the failed one included (1 before the first retry)
+     */
+    public long delayMs(int attempts) {
+      return 1 + ThreadLocalRandom.current().nextLong(ceilingMs(attempts));
+    }
+
+    /** The longest wait after {@code attempts} attempts: the base, doubled per attempt after the first, capped. */
+    public long ceilingMs(int attempts) {
+      return doubledMs(Math.max(attempts, 1) - 1);
+    }
+
+    /** The base doubled {@code doublings} times, capped at the max. */
+    public long doubledMs(int doublings) {
+      // Doubling stops before the shift could overflow; every cap has been reached long before.
+      int capped = Math.min(Math.max(doublings, 0), Long.numberOfLeadingZeros(baseMs) - 1);
+      return Math.min(maxMs, baseMs << capped);
+    }
   }
 }

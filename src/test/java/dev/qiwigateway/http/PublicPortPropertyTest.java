@@ -234,7 +234,7 @@ class PublicPortPropertyTest {
     Arbitrary<String> wrongKey = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(40);
     Arbitrary<Tuple.Tuple2<String, String>> otherKey = Combinators.combine(fields, wrongKey)
         .as((f, key) -> Tuple.of(dev.qiwigateway.qiwi.FormCodec.encode(f),
-            dev.qiwigateway.qiwi.NotificationSignature.restV3(key, f)));
+            dev.qiwigateway.testing.QiwiNotifications.restV3Signature(key, f)));
     Arbitrary<Tuple.Tuple2<String, String>> altered = Combinators.combine(fields, Arbitraries.of("status", "amount",
             "bill_id", "prv_id", "currency", "error"), Arbitraries.of("paid", "99999.00", "prop-b", "1", "USD", "0x"))
         .as((f, field, value) -> {

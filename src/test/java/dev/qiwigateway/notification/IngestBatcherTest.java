@@ -3,6 +3,8 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.notification.NotificationAnswer.Verdict;
+import dev.qiwigateway.notification.NotificationReader.QiwiNotification;
 import dev.qiwigateway.qiwi.QiwiDialect;
 import dev.qiwigateway.testing.TestSecrets;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Notifications gathered into one transaction each get their own verdict, and one bad row sinks only itself")
 class IngestBatcherTest extends NotificationTestBase {
 
+  /** No limit on transactions or waiting notifications: only the window and the batch size gather. */
+  private static final int UNLIMITED = Integer.MAX_VALUE;
+
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Context loop;
 
@@ -37,7 +42,7 @@ class IngestBatcherTest extends NotificationTestBase {
   }
 
   private IngestBatcher batcher(Duration window, int maxRows) {
-    return batcher(IngestBatcher.Limits.of(window, maxRows));
+    return batcher(new IngestBatcher.Limits(window, maxRows, UNLIMITED, UNLIMITED));
   }
 
   private IngestBatcher batcher(IngestBatcher.Limits limits) {
@@ -128,7 +133,7 @@ class IngestBatcherTest extends NotificationTestBase {
   @Test
   @DisplayName("notifications arriving while the batcher's one transaction is open share the next commit as soon as it ends")
   void gathersWhileItsTransactionIsOpen(VertxTestContext ctx) {
-    IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofHours(1), 3, 1, IngestBatcher.UNLIMITED));
+    IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofHours(1), 3, 1, UNLIMITED));
     // Three fill the first batch; the other two arrive while it is being written, and no window
     // (an hour here) may hold them back once it has committed.
     issueAndNotify(batcher, List.of(BillStatus.PAID, BillStatus.PAID, BillStatus.PAID, BillStatus.REJECTED,
@@ -156,7 +161,7 @@ class IngestBatcherTest extends NotificationTestBase {
   @Test
   @DisplayName("a statement waiting for a bill another transaction holds does not hold back the notifications behind it")
   void stalledStatementDoesNotBlockTheLoop(VertxTestContext ctx) {
-    IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofMillis(1), 10, 1, IngestBatcher.UNLIMITED));
+    IngestBatcher batcher = batcher(new IngestBatcher.Limits(Duration.ofMillis(1), 10, 1, UNLIMITED));
     Promise<Verdict> held = Promise.promise();
     Future.all(issue("locked-1", "10.00"), issue("free-1", "10.00"))
         .compose(issued -> db().getConnection())

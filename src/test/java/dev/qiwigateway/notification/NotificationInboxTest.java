@@ -3,6 +3,8 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.notification.NotificationAnswer.Verdict;
+import dev.qiwigateway.notification.NotificationReader.QiwiNotification;
 import dev.qiwigateway.qiwi.QiwiDialect;
 import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.Future;

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.config.QiwiSettings;
 import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.notification.NotificationReader.QiwiNotification;
 import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
 import dev.qiwigateway.qiwi.NotifyAuthMode;
 import dev.qiwigateway.qiwi.QiwiAmount;
 import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.testing.QiwiNotifications;
 import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -87,14 +88,13 @@ class NotificationIngestProperties {
         return headers.add("Authorization", CREDENTIALS.notificationBasicAuthorization());
       }
       return headers.add(NotificationAuthenticator.SIGNATURE_HEADER, dialect == QiwiDialect.REST_V3
-          ? NotificationSignature.restV3(CREDENTIALS.secretKey(), fields)
-          : NotificationSignature.pullV2(CREDENTIALS.notifyPassword(), fields));
+          ? QiwiNotifications.restV3Signature(CREDENTIALS.secretKey(), fields)
+          : QiwiNotifications.pullV2Signature(CREDENTIALS.notifyPassword(), fields));
     }
 
     /** What the credential covers: rest-v3 signs a subset of fields, pull-v2 all of them; Basic vouches for all. */
     String signedString(Map<String, String> fields) {
-      return dialect == QiwiDialect.REST_V3 ? NotificationSignature.restV3SignedString(fields)
-          : NotificationSignature.pullV2SignedString(fields);
+      return NotificationAuthenticator.Signer.signedString(dialect, fields);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.qiwigateway.domain.BillStatus;
+import dev.qiwigateway.notification.NotificationReader.QiwiNotification;
 import dev.qiwigateway.qiwi.FormCodec;
 import dev.qiwigateway.qiwi.QiwiDialect;
 import dev.qiwigateway.testing.TestSecrets;

@@ -3,8 +3,8 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
 import dev.qiwigateway.testing.FreshGateway;
+import dev.qiwigateway.testing.QiwiNotifications;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -56,7 +56,7 @@ class NotificationRefusalTest extends NotificationTestBase {
     String otherFieldsSignature = qiwi.restV3Signature(with("amount", "1.00"));
     return List.of(
         new Case("signature over other values", () -> signedWith(otherFieldsSignature, paid), 401, 151),
-        new Case("signature with another key", () -> signedWith(NotificationSignature.restV3("not-our-key", paid), paid),
+        new Case("signature with another key", () -> signedWith(QiwiNotifications.restV3Signature("not-our-key", paid), paid),
             401, 151),
         new Case("no signature", () -> qiwi.send(FormCodec.encode(paid), QiwiSender.FORM, Map.of()), 401, 151),
         new Case("wrong amount", () -> qiwi.sendRestV3(with("amount", "10.01")), 400, 5),

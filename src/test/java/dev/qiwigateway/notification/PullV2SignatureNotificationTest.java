@@ -3,8 +3,9 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
 import dev.qiwigateway.qiwi.QiwiCredentials;
+import dev.qiwigateway.qiwi.QiwiDialect;
+import dev.qiwigateway.testing.QiwiNotifications;
 import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -55,7 +56,7 @@ class PullV2SignatureNotificationTest extends NotificationTestBase {
   @Test
   @DisplayName("the documented pull-v2 notification, verbatim with its signature, pays the bill and is answered with result_code 0")
   void documentedVector(VertxTestContext ctx) {
-    ctx.verify(() -> assertThat(NotificationSignature.pullV2SignedString(FormCodec.decode(VECTOR_BODY)))
+    ctx.verify(() -> assertThat(NotificationAuthenticator.Signer.signedString(QiwiDialect.PULL_V2, FormCodec.decode(VECTOR_BODY)))
         .isEqualTo("1.00|BILL-1|RUB|bill|Тест|0|TEST|paid|tel:+79031811737"));
     issue("BILL-1", "1.00")
         .compose(issued -> qiwi.send(VECTOR_BODY, QiwiSender.FORM, Map.of("X-Api-Signature", VECTOR_SIGNATURE)))
@@ -97,7 +98,7 @@ class PullV2SignatureNotificationTest extends NotificationTestBase {
     Map<String, String> paid = with("status", "paid");
     issue("sig-1", "10.00")
         .compose(issued -> qiwi.send(FormCodec.encode(paid), QiwiSender.FORM,
-            Map.of("X-Api-Signature", NotificationSignature.pullV2("wrong", paid))))
+            Map.of("X-Api-Signature", QiwiNotifications.pullV2Signature("wrong", paid))))
         .compose(badSignature -> {
           ctx.verify(() -> assertAnswer(badSignature, 401, 151));
           return qiwi.sendPullV2Basic(paid);

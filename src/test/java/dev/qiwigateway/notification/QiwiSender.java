@@ -1,7 +1,6 @@
 package dev.qiwigateway.notification;
 
 import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
 import dev.qiwigateway.qiwi.QiwiCredentials;
 import dev.qiwigateway.testing.QiwiNotifications;
 import dev.qiwigateway.testing.TestSecrets;
@@ -59,11 +58,11 @@ final class QiwiSender {
   }
 
   String restV3Signature(Map<String, String> fields) {
-    return NotificationSignature.restV3(credentials.secretKey(), fields);
+    return QiwiNotifications.restV3Signature(credentials.secretKey(), fields);
   }
 
   String pullV2Signature(Map<String, String> fields) {
-    return NotificationSignature.pullV2(credentials.notifyPassword(), fields);
+    return QiwiNotifications.pullV2Signature(credentials.notifyPassword(), fields);
   }
 
   /** A rest-v3 notification signed with the shop's SECRET_KEY. */

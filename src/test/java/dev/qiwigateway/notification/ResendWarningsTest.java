@@ -2,6 +2,8 @@ package dev.qiwigateway.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.notification.NotificationAnswer.Verdict;
+import dev.qiwigateway.notification.NotificationMetrics.ResendWarnings;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.qiwigateway.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qiwigateway.qiwi.FormCodec;
-import dev.qiwigateway.qiwi.NotificationSignature;
+import dev.qiwigateway.qiwi.QiwiDialect;
 import dev.qiwigateway.testing.TestSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -42,9 +42,9 @@ class RestV3NotificationTest extends NotificationTestBase {
   @DisplayName("both documented rest-v3 notifications are accepted: one pays its bill, the other rejects its bill")
   void documentedVectors(VertxTestContext ctx) {
     ctx.verify(() -> {
-      assertThat(NotificationSignature.restV3SignedString(FormCodec.decode(PAID_VECTOR)))
+      assertThat(NotificationAuthenticator.Signer.signedString(QiwiDialect.REST_V3, FormCodec.decode(PAID_VECTOR)))
           .isEqualTo("1.00|BILL-1|RUB|0|tel:+79031811737|" + TestSecrets.PRV_ID + "|paid");
-      assertThat(NotificationSignature.restV3SignedString(FormCodec.decode(REJECTED_VECTOR)))
+      assertThat(NotificationAuthenticator.Signer.signedString(QiwiDialect.REST_V3, FormCodec.decode(REJECTED_VECTOR)))
           .isEqualTo("1499.00|order-1842|RUB|buyer@example.com|0|" + TestSecrets.PRV_ID + "|rejected|u-77");
     });
     issue("BILL-1", "1.00")

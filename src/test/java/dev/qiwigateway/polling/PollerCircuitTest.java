@@ -2,6 +2,7 @@ package dev.qiwigateway.polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qiwigateway.polling.KindPoller.PollerMetrics;
 import dev.qiwigateway.testing.FreshGateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

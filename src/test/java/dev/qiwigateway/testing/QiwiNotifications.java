@@ -1,10 +1,15 @@
 package dev.qiwigateway.testing;
 
-import dev.qiwigateway.qiwi.NotificationSignature;
+import dev.qiwigateway.sandbox.protocol.Dialect;
+import dev.qiwigateway.sandbox.protocol.NotificationSigner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** QIWI's rest-v3 notifications about the test shop's bills, as the sandbox sends them. */
+/**
+ * QIWI's rest-v3 notifications about the test shop's bills, as the sandbox sends them. Signatures come from
+ * the sandbox's signer, written apart from the gateway's verifier, so a test that signs here checks the
+ * gateway against an independent reading of the protocol.
+ */
 public final class QiwiNotifications {
 
   private QiwiNotifications() {
@@ -27,6 +32,16 @@ public final class QiwiNotifications {
 
   /** X-Api-Signature of those fields, signed with the test credentials' SECRET_KEY. */
   public static String restV3Signature(Map<String, String> fields) {
-    return NotificationSignature.restV3(TestSecrets.credentials().secretKey(), fields);
+    return restV3Signature(TestSecrets.credentials().secretKey(), fields);
+  }
+
+  /** X-Api-Signature of a rest-v3 notification: base64(HMAC-SHA256(SECRET_KEY, signed string)). */
+  public static String restV3Signature(String secretKey, Map<String, String> fields) {
+    return NotificationSigner.withKey(Dialect.REST_V3, secretKey).sign(fields);
+  }
+
+  /** X-Api-Signature of a pull-v2 notification: base64(HMAC-SHA1(notification password, signed string)). */
+  public static String pullV2Signature(String notifyPassword, Map<String, String> fields) {
+    return NotificationSigner.withKey(Dialect.PULL_V2, notifyPassword).sign(fields);
   }
 }

@@ -93,7 +93,7 @@ class WebhookDeadLetterTest extends WebhookTestBase {
   }
 
   private double depth(String state) {
-    Gauge gauge = registry().find(WebhookMetrics.DEPTH).tag("state", state).gauge();
+    Gauge gauge = registry().find(WebhookDispatcher.Metrics.DEPTH).tag("state", state).gauge();
     return gauge == null ? -1 : gauge.value();
   }
 }

@@ -57,7 +57,7 @@ class WebhookDeliveryTest extends WebhookTestBase {
           assertThat(clean).isEqualTo(2);
           assertThat(deliveries(registry(), "delivered")).isEqualTo(2.0);
           assertThat(deliveries(registry(), "failed")).isZero();
-          assertThat(registry().find(WebhookMetrics.LATENCY).timer().count()).isEqualTo(2);
+          assertThat(registry().find(WebhookDispatcher.Metrics.LATENCY).timer().count()).isEqualTo(2);
           ctx.completeNow();
         })));
   }

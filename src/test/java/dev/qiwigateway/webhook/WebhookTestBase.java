@@ -111,7 +111,7 @@ abstract class WebhookTestBase extends ReceiverTestBase {
   }
 
   protected static double deliveries(MeterRegistry registry, String outcome) {
-    Counter counter = registry.find(WebhookMetrics.DELIVERIES).tag("outcome", outcome).counter();
+    Counter counter = registry.find(WebhookDispatcher.Metrics.DELIVERIES).tag("outcome", outcome).counter();
     return counter == null ? 0 : counter.count();
   }
 
