@@ -32,10 +32,13 @@ final class PaymentPageHtml {
         form.append(hidden("failUrl", checkout.failUrl()));
       }
       form.append("<button type=\"submit\" name=\"action\" value=\"pay\" class=\"pay\">Pay</button>")
-          .append("<button type=\"submit\" name=\"action\" value=\"decline\">Decline</button>")
-          .append("<button type=\"submit\" name=\"action\" value=\"fail\">Payment fails</button>")
-          .append("</form><p class=\"note\">QIWI sandbox: no money moves. Pay makes the bill paid, Decline")
-          .append(" rejected, Payment fails unpaid.</p>");
+          .append("<button type=\"submit\" name=\"action\" value=\"decline\">Decline</button>");
+      // QIWI's v1 API has no unpaid status: a failed payment leaves a v1 bill waiting.
+      if (!bill.isV1()) {
+        form.append("<button type=\"submit\" name=\"action\" value=\"fail\">Payment fails</button>");
+      }
+      form.append("</form><p class=\"note\">QIWI sandbox: no money moves. Pay makes the bill paid, Decline")
+          .append(bill.isV1() ? " rejected.</p>" : " rejected, Payment fails unpaid.</p>");
     } else {
       form.append("<p>This bill is <strong>").append(escape(bill.status().wireName()))
           .append("</strong> and can no longer be paid.</p>");
@@ -45,7 +48,7 @@ final class PaymentPageHtml {
         + row("Amount", Amount.format(issued.amount()) + " " + issued.currency())
         + row("Comment", issued.comment())
         + (issued.prvName() == null ? "" : row("Shop", issued.prvName()))
-        + row("Wallet", issued.user())
+        + (issued.user() == null ? "" : row("Wallet", issued.user()))
         + row("Status", bill.status().wireName())
         + "</table>";
     return page("Pay bill " + issued.billId(), details + form);
