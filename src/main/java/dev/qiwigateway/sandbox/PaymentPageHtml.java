@@ -54,6 +54,16 @@ final class PaymentPageHtml {
     return page("Pay bill " + issued.billId(), details + form);
   }
 
+  /** QIWI's older web form asks the buyer for the amount when the link names none; the rest rides along hidden. */
+  static String amountEntry(String action, io.vertx.core.MultiMap given) {
+    StringBuilder form = new StringBuilder("<form method=\"get\" action=\"").append(escape(action)).append("\">");
+    given.names().stream().filter(name -> !name.equals("summ"))
+        .forEach(name -> form.append(hidden(name, given.get(name))));
+    form.append("<p><label>Amount <input name=\"summ\" required pattern=\"\\d{1,6}(\\.\\d{1,2})?\"></label></p>")
+        .append("<p class=\"buttons\"><button type=\"submit\" class=\"pay\">Issue the bill</button></p></form>");
+    return page("Issue a bill", form.toString());
+  }
+
   static String result(SandboxBill bill, String message) {
     return page("Bill " + bill.billId(), "<p>" + escape(message) + "</p><table>"
         + row("Bill", bill.billId()) + row("Status", bill.status().wireName()) + "</table>");

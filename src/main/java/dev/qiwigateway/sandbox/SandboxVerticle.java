@@ -32,6 +32,7 @@ public class SandboxVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     new BillApi(vertx, ledger, new ProtocolValidator(settings), faults, stats).mount(router);
     new V1Api(vertx, ledger, settings, faults, stats, this::baseUrl).mount(router);
+    new WebForms(ledger, settings).mount(router);
     new PaymentPage(settings.credentials().prvId(), ledger).mount(router);
     new AdminApi(ledger, faults, stats, notifications).mount(router);
     sweepTimer = vertx.setPeriodic(settings.expirySweepInterval().toMillis(), id -> ledger.expireOverdue());
