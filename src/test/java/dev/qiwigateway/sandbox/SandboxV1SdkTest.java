@@ -231,6 +231,23 @@ class SandboxV1SdkTest {
   }
 
   @Test
+  @DisplayName("fault injection reaches v1: an injected result 13 is QIWI's 503 internal error, then the call works")
+  void injectedFault() throws Exception {
+    String billId = UUID.randomUUID().toString();
+    sdk.createBill(bill(billId, "10.00"));
+    await(client.addFault(new JsonObject().put("fault", "result").put("resultCode", 13).put("dialect", "v1")
+        .put("operations", new io.vertx.core.json.JsonArray().add("status")).put("count", 1)));
+    assertThatThrownBy(() -> sdk.getBillInfo(billId))
+        .isInstanceOfSatisfying(BillPaymentServiceException.class, refused -> {
+          assertThat(refused.getHttpStatus()).isEqualTo(503);
+          assertThat(refused.getResponse().getErrorCode()).isEqualTo("internal.invoicing.core.error");
+        });
+    assertThat(sdk.getBillInfo(billId).getStatus().getValue()).isEqualTo(BillStatus.WAITING);
+    HttpResponse<Buffer> noUnpaid = await(client.adminRaw(HttpMethod.POST, "/sandbox/bills/" + billId + "/fail", null));
+    assertThat(noUnpaid.statusCode()).isEqualTo(409);
+  }
+
+  @Test
   @DisplayName("wire tolerances: amount as a number, the Node SDK's null body on GET; no offset or > 45 days is refused")
   void wireTolerances() throws Exception {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
