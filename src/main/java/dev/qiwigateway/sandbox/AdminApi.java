@@ -97,7 +97,9 @@ final class AdminApi {
       return;
     }
     bill(ctx).ifPresent(bill -> {
-      if (ledger.finish(bill, target)) {
+      if (bill.isV1() && target == BillStatus.UNPAID) {
+        error(ctx, 409, "a v1 bill has no unpaid status: a failed payment leaves it waiting");
+      } else if (ledger.finish(bill, target)) {
         json(ctx, 200, bill.toAdminJson());
       } else {
         error(ctx, 409, "bill " + bill.billId() + " is already " + bill.status().wireName());

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,7 +60,7 @@ final class BillApi {
   }
 
   void mount(Router router) {
-    for (Dialect dialect : Dialect.values()) {
+    for (Dialect dialect : List.of(Dialect.REST_V3, Dialect.PULL_V2)) {
       String bill = dialect == Dialect.REST_V3 ? "/api/v3/prv/bills/:billId" : "/api/v2/prv/:prvId/bills/:billId";
       String refund = bill + "/refund/:refundId";
       router.route(HttpMethod.PUT, bill).handler(ctx -> receive(ctx, Operation.ISSUE, dialect));

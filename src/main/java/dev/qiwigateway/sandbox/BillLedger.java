@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ final class BillLedger {
   private final Consumer<SandboxBill> onFinal;
   private final Consumer<SandboxRefund> onNewRefund;
   private final Map<String, SandboxBill> bills = new LinkedHashMap<>();
+  private final Map<String, SandboxBill> byInvoiceUid = new HashMap<>();
 
   BillLedger(Clock clock, Consumer<SandboxBill> onFinal, Consumer<SandboxRefund> onNewRefund) {
     this.clock = clock;
@@ -58,7 +60,14 @@ final class BillLedger {
     SandboxBill bill = new SandboxBill(request, clock.instant());
     bill.countIssueRequest();
     bills.put(request.billId(), bill);
+    byInvoiceUid.put(bill.invoiceUid(), bill);
     return LedgerResult.ofBill(bill);
+  }
+
+  /** A bill by the {@code invoice_uid} of its v1 payUrl. */
+  Optional<SandboxBill> findByInvoiceUid(String invoiceUid) {
+    SandboxBill bill = invoiceUid == null ? null : byInvoiceUid.get(invoiceUid);
+    return bill == null ? Optional.empty() : find(bill.billId());
   }
 
   LedgerResult status(String billId) {
@@ -145,5 +154,6 @@ final class BillLedger {
 
   void clear() {
     bills.clear();
+    byInvoiceUid.clear();
   }
 }

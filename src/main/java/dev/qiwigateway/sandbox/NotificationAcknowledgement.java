@@ -27,7 +27,9 @@ final class NotificationAcknowledgement {
     }
     String body = response.bodyAsString();
     return switch (dialect) {
-      case REST_V3 -> hasMediaType(response, "application/json") && jsonSuccess(body);
+      case REST_V3 -> hasMediaType(response, "application/json") && jsonSuccess(body, 0);
+      // QIWI's v1 documents {"error":"0"}, the code as a string; rest-v3's number is another dialect's answer.
+      case V1 -> hasMediaType(response, "application/json") && jsonSuccess(body, "0");
       case PULL_V2 -> hasMediaType(response, "text/xml") && body != null && XML_SUCCESS.matcher(body).matches();
     };
   }
@@ -38,9 +40,9 @@ final class NotificationAcknowledgement {
         && contentType.split(";", -1)[0].trim().toLowerCase(Locale.ROOT).equals(mediaType);
   }
 
-  private static boolean jsonSuccess(String body) {
+  private static boolean jsonSuccess(String body, Object success) {
     try {
-      return body != null && Integer.valueOf(0).equals(new JsonObject(body).getValue("error"));
+      return body != null && success.equals(new JsonObject(body).getValue("error"));
     } catch (DecodeException | ClassCastException notJsonObject) {
       return false;
     }

@@ -84,6 +84,6 @@ final class NotificationDelivery {
         .put("copy", copy)
         .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
         .put("attempts", attempts.copy())
-        .put("fields", notification.fieldsJson());
+        .put("fields", notification.shown().copy());
   }
 }

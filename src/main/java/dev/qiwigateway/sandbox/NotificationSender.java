@@ -152,7 +152,7 @@ final class NotificationSender {
     OutgoingNotification notification = delivery.notification();
     client.postAbs(settings.notifyUrl())
         .timeout(settings.notifyTimeout().toMillis())
-        .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        .putHeader("Content-Type", notification.contentType())
         .putHeader(notification.headerName(), notification.headerValue())
         .sendBuffer(Buffer.buffer(notification.body()))
         .onComplete(answer -> {

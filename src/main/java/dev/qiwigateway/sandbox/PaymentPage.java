@@ -16,6 +16,8 @@ import java.util.Optional;
 final class PaymentPage {
 
   static final String PATH = "/order/external/main.action";
+  /** The v1 payUrl, {@code /form/?invoice_uid=...}, to which QIWI's SDKs append {@code &successUrl=...}. */
+  static final String V1_PATH = "/form/";
 
   private final String prvId;
   private final BillLedger ledger;
@@ -27,6 +29,7 @@ final class PaymentPage {
 
   void mount(Router router) {
     router.get(PATH).handler(this::show);
+    router.get(V1_PATH).handler(this::showV1);
     router.post(PATH).handler(ctx -> ctx.request().body()
         .onSuccess(body -> press(ctx, body))
         .onFailure(ctx::fail));
@@ -41,6 +44,27 @@ final class PaymentPage {
       return;
     }
     findBill(ctx, checkout).ifPresent(bill -> html(ctx, 200, PaymentPageHtml.bill(bill, checkout)));
+  }
+
+  private void showV1(RoutingContext ctx) {
+    Optional<SandboxBill> bill = ledger.findByInvoiceUid(ctx.queryParams().get("invoice_uid"));
+    if (bill.isEmpty()) {
+      html(ctx, 404, PaymentPageHtml.error("Bill not found", "There is no bill with this invoice_uid."));
+      return;
+    }
+    CheckoutParams checkout;
+    try {
+      checkout = CheckoutParams.parse(name -> switch (name) {
+        case "shop" -> prvId;
+        case "transaction" -> bill.get().billId();
+        case "successUrl" -> ctx.queryParams().get("successUrl");
+        default -> null;
+      });
+    } catch (IllegalArgumentException badLink) {
+      html(ctx, 400, PaymentPageHtml.error("Bad payment link", badLink.getMessage()));
+      return;
+    }
+    html(ctx, 200, PaymentPageHtml.bill(bill.get(), checkout));
   }
 
   private void press(RoutingContext ctx, Buffer body) {
@@ -60,6 +84,10 @@ final class PaymentPage {
   }
 
   private void apply(RoutingContext ctx, SandboxBill bill, CheckoutParams checkout, BillStatus target) {
+    if (bill.isV1() && target == BillStatus.UNPAID) {
+      html(ctx, 400, PaymentPageHtml.error("Bad payment form", "A v1 bill has no unpaid status: pay or decline."));
+      return;
+    }
     if (!ledger.finish(bill, target)) {
       html(ctx, 409, PaymentPageHtml.result(bill, "Nothing changed: the bill was already "
           + bill.status().wireName() + "."));

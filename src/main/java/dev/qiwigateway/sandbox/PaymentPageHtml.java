@@ -32,10 +32,13 @@ final class PaymentPageHtml {
         form.append(hidden("failUrl", checkout.failUrl()));
       }
       form.append("<button type=\"submit\" name=\"action\" value=\"pay\" class=\"pay\">Pay</button>")
-          .append("<button type=\"submit\" name=\"action\" value=\"decline\">Decline</button>")
-          .append("<button type=\"submit\" name=\"action\" value=\"fail\">Payment fails</button>")
-          .append("</form><p class=\"note\">QIWI sandbox: no money moves. Pay makes the bill paid, Decline")
-          .append(" rejected, Payment fails unpaid.</p>");
+          .append("<button type=\"submit\" name=\"action\" value=\"decline\">Decline</button>");
+      // QIWI's v1 API has no unpaid status: a failed payment leaves a v1 bill waiting.
+      if (!bill.isV1()) {
+        form.append("<button type=\"submit\" name=\"action\" value=\"fail\">Payment fails</button>");
+      }
+      form.append("</form><p class=\"note\">QIWI sandbox: no money moves. Pay makes the bill paid, Decline")
+          .append(bill.isV1() ? " rejected.</p>" : " rejected, Payment fails unpaid.</p>");
     } else {
       form.append("<p>This bill is <strong>").append(escape(bill.status().wireName()))
           .append("</strong> and can no longer be paid.</p>");
@@ -45,10 +48,20 @@ final class PaymentPageHtml {
         + row("Amount", Amount.format(issued.amount()) + " " + issued.currency())
         + row("Comment", issued.comment())
         + (issued.prvName() == null ? "" : row("Shop", issued.prvName()))
-        + row("Wallet", issued.user())
+        + (issued.user() == null ? "" : row("Wallet", issued.user()))
         + row("Status", bill.status().wireName())
         + "</table>";
     return page("Pay bill " + issued.billId(), details + form);
+  }
+
+  /** QIWI's older web form asks the buyer for the amount when the link names none; the rest rides along hidden. */
+  static String amountEntry(String action, io.vertx.core.MultiMap given) {
+    StringBuilder form = new StringBuilder("<form method=\"get\" action=\"").append(escape(action)).append("\">");
+    given.names().stream().filter(name -> !name.equals("summ"))
+        .forEach(name -> form.append(hidden(name, given.get(name))));
+    form.append("<p><label>Amount <input name=\"summ\" required pattern=\"\\d{1,6}(\\.\\d{1,2})?\"></label></p>")
+        .append("<p class=\"buttons\"><button type=\"submit\" class=\"pay\">Issue the bill</button></p></form>");
+    return page("Issue a bill", form.toString());
   }
 
   static String result(SandboxBill bill, String message) {

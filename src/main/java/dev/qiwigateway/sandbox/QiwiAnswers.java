@@ -21,9 +21,11 @@ final class QiwiAnswers {
         .put("ccy", issued.currency())
         .put("originCcy", issued.currency())
         .put("status", bill.status().wireName())
-        .put("error", 0)
-        .put("user", issued.user())
-        .put("comment", issued.comment())
+        .put("error", 0);
+    // A web-form bill may have neither wallet nor comment: absent, as QIWI leaves out what it does not know.
+    putPresent(body, "user", issued.user());
+    putPresent(body, "comment", issued.comment());
+    body
         // Not in the documented shape on purpose: QIWI adds fields, and clients must ignore them.
         .put("creation_datetime", MoscowTime.format(bill.createdAt()));
     return success().put("bill", body).wrapped();
@@ -34,8 +36,8 @@ final class QiwiAnswers {
         .put("refund_id", refund.refundId())
         .put("amount", Amount.format(refund.amount()))
         .put("status", refund.status().wireName())
-        .put("error", 0)
-        .put("user", bill.issued().user());
+        .put("error", 0);
+    putPresent(body, "user", bill.issued().user());
     return success().put("refund", body).wrapped();
   }
 
@@ -43,6 +45,12 @@ final class QiwiAnswers {
     return new Response(new JsonObject()
         .put("result_code", resultCode)
         .put("description", ResultCode.describe(resultCode))).wrapped();
+  }
+
+  private static void putPresent(JsonObject body, String name, String value) {
+    if (value != null) {
+      body.put(name, value);
+    }
   }
 
   private static Response success() {

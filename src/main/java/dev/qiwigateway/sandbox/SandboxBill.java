@@ -11,12 +11,15 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /** A bill as the sandbox keeps it: what was issued, where it stands, and its refunds. */
 final class SandboxBill {
 
   private final IssueRequest issued;
   private final Instant createdAt;
+  /** The v1 payUrl's {@code invoice_uid}: QIWI's own id of the bill, unguessable from the shop's bill id. */
+  private final String invoiceUid = UUID.randomUUID().toString();
   private final Map<String, SandboxRefund> refunds = new LinkedHashMap<>();
   private BillStatus status = BillStatus.WAITING;
   private Instant finishedAt;
@@ -45,6 +48,19 @@ final class SandboxBill {
 
   Instant createdAt() {
     return createdAt;
+  }
+
+  String invoiceUid() {
+    return invoiceUid;
+  }
+
+  boolean isV1() {
+    return issued.isV1();
+  }
+
+  /** When the status last changed: creation while waiting, the transition once final. */
+  Instant statusChangedAt() {
+    return finishedAt == null ? createdAt : finishedAt;
   }
 
   /** When the bill was paid; empty for any other status. */

@@ -32,7 +32,7 @@ final class SandboxEnvironment {
     String apiId = numeric("QIWI_API_ID", orDefault(get.apply("QIWI_API_ID"), DEFAULT_API_ID));
     SandboxCredentials credentials = new SandboxCredentials(prvId, apiId,
         orDefault(get.apply("QIWI_API_SECRET"), DEFAULT_API_SECRET), get.apply("QIWI_SECRET_KEY"),
-        orDefault(get.apply("QIWI_NOTIFY_PASSWORD"), DEFAULT_NOTIFY_PASSWORD));
+        orDefault(get.apply("QIWI_NOTIFY_PASSWORD"), DEFAULT_NOTIFY_PASSWORD), get.apply("QIWI_PUBLIC_KEY"));
     Dialect dialect = named("QIWI_DIALECT", get.apply("QIWI_DIALECT"), Dialect.REST_V3,
         Dialect::fromConfigName);
     NotifyAuth auth = named("QIWI_NOTIFY_AUTH", get.apply("QIWI_NOTIFY_AUTH"), NotifyAuth.SIGNATURE,

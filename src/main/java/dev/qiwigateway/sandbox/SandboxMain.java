@@ -70,8 +70,12 @@ public final class SandboxMain {
         .append("  rest-v3 API  ").append(base).append("/api/v3/prv/bills/{bill_id}\n")
         .append("  pull-v2 API  ").append(base).append("/api/v2/prv/").append(settings.credentials().prvId())
         .append("/bills/{bill_id}\n")
+        .append("  v1 API       ").append(base).append(V1Api.BILL_PATH.replace(":billId", "{billId}")).append('\n')
         .append("  payment page ").append(sandbox.payUrl()).append("?shop=").append(settings.credentials().prvId())
         .append("&transaction={bill_id}\n")
+        .append("  web forms    ").append(base).append(WebForms.REST_V3_PATH).append(" (signed), ").append(base)
+        .append(WebForms.V1_PATH).append("?publicKey=").append(settings.credentials().publicKey()).append(", ")
+        .append(base).append(WebForms.PULL_V2_PATH).append('\n')
         .append("  credentials  prv_id=").append(settings.credentials().prvId())
         .append(" api_id=").append(settings.credentials().apiId()).append(" (secrets not shown)\n")
         .append("  notifications ");

@@ -28,6 +28,10 @@ final class SandboxRefund {
     return amount;
   }
 
+  Instant createdAt() {
+    return createdAt;
+  }
+
   RefundStatus status() {
     return status;
   }

@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
- * The built-in QIWI sandbox: one HTTP server with both API dialects, the payment page and the admin
+ * The built-in QIWI sandbox: one HTTP server with the three API dialects, the payment page and the admin
  * API (see {@link AdminApi}). Deploy exactly one instance: all state lives in memory, confined to this
  * verticle's event loop.
  */
@@ -31,6 +31,8 @@ public class SandboxVerticle extends VerticleBase {
     BillLedger ledger = new BillLedger(settings.clock(), notifications::billFinished, this::settleLater);
     Router router = Router.router(vertx);
     new BillApi(vertx, ledger, new ProtocolValidator(settings), faults, stats).mount(router);
+    new V1Api(vertx, ledger, settings, faults, stats, this::baseUrl).mount(router);
+    new WebForms(ledger, settings).mount(router);
     new PaymentPage(settings.credentials().prvId(), ledger).mount(router);
     new AdminApi(ledger, faults, stats, notifications).mount(router);
     sweepTimer = vertx.setPeriodic(settings.expirySweepInterval().toMillis(), id -> ledger.expireOverdue());

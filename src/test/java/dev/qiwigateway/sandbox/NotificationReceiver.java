@@ -32,9 +32,11 @@ final class NotificationReceiver {
   record Reply(int status, String contentType, String body) {
 
     static Reply ack(Dialect dialect) {
-      return dialect == Dialect.REST_V3
-          ? new Reply(200, "application/json", "{\"error\":0}")
-          : new Reply(200, "text/xml", "<?xml version=\"1.0\"?><result><result_code>0</result_code></result>");
+      return switch (dialect) {
+        case REST_V3 -> new Reply(200, "application/json", "{\"error\":0}");
+        case PULL_V2 -> new Reply(200, "text/xml", "<?xml version=\"1.0\"?><result><result_code>0</result_code></result>");
+        case V1 -> new Reply(200, "application/json", "{\"error\":\"0\"}");
+      };
     }
 
     static Reply silence() {

@@ -13,9 +13,18 @@ import java.util.Objects;
  *
  * @param secretKey      rest-v3 key; null or empty derives it from the other three values, as QIWI does
  * @param notifyPassword pull-v2 notification password; null when no pull-v2 notification is sent
+ * @param publicKey      the key QIWI's web forms identify the shop by ({@code public_key}, {@code publicKey});
+ *                       public by design, so it may be printed
  */
 public record SandboxCredentials(String prvId, String apiId, String apiSecret, String secretKey,
-    String notifyPassword) {
+    String notifyPassword, String publicKey) {
+
+  /** What the forms accept when no public key is configured. */
+  public static final String DEFAULT_PUBLIC_KEY = "sandbox-public-key";
+
+  public SandboxCredentials(String prvId, String apiId, String apiSecret, String secretKey, String notifyPassword) {
+    this(prvId, apiId, apiSecret, secretKey, notifyPassword, null);
+  }
 
   public SandboxCredentials {
     Objects.requireNonNull(prvId, "prvId");
@@ -23,6 +32,9 @@ public record SandboxCredentials(String prvId, String apiId, String apiSecret, S
     Objects.requireNonNull(apiSecret, "apiSecret");
     if (secretKey == null || secretKey.isEmpty()) {
       secretKey = secretKeyOf(prvId, apiId, apiSecret);
+    }
+    if (publicKey == null || publicKey.isEmpty()) {
+      publicKey = DEFAULT_PUBLIC_KEY;
     }
   }
 
@@ -42,10 +54,10 @@ public record SandboxCredentials(String prvId, String apiId, String apiSecret, S
     return sameText(presented, apiAuthorization(dialect));
   }
 
-  /** rest-v3 presents the key as a bearer token; pull-v2 the API login and password. */
+  /** rest-v3 and v1 present SECRET_KEY as a bearer token; pull-v2 the API login and password. */
   public String apiAuthorization(Dialect dialect) {
     return switch (dialect) {
-      case REST_V3 -> "Bearer " + secretKey;
+      case REST_V3, V1 -> "Bearer " + secretKey;
       case PULL_V2 -> basic(apiId, apiSecret);
     };
   }
@@ -58,6 +70,11 @@ public record SandboxCredentials(String prvId, String apiId, String apiSecret, S
   private static String basic(String user, String password) {
     byte[] pair = (user + ":" + password).getBytes(StandardCharsets.UTF_8);
     return "Basic " + Base64.getEncoder().encodeToString(pair);
+  }
+
+  /** Whether a form link names this shop's public key. */
+  public boolean isPublicKey(String presented) {
+    return sameText(presented, publicKey);
   }
 
   /** Constant time, so that the time of a refusal does not tell how much of a guess was right. */
@@ -79,6 +96,6 @@ public record SandboxCredentials(String prvId, String apiId, String apiSecret, S
   @Override
   public String toString() {
     return "SandboxCredentials[prvId=" + prvId + ", apiId=" + apiId + ", apiSecret=***, secretKey=***, notifyPassword="
-        + (notifyPassword == null ? "unset" : "***") + "]";
+        + (notifyPassword == null ? "unset" : "***") + ", publicKey=" + publicKey + "]";
   }
 }
