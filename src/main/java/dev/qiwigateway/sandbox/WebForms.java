@@ -1,8 +1,14 @@
 package dev.qiwigateway.sandbox;
 
+import static dev.qiwigateway.sandbox.FormParameters.comment;
+import static dev.qiwigateway.sandbox.FormParameters.lifetime;
+import static dev.qiwigateway.sandbox.FormParameters.phone;
+import static dev.qiwigateway.sandbox.FormParameters.present;
+
+import dev.qiwigateway.sandbox.FormParameters.Refused;
+
 import dev.qiwigateway.sandbox.protocol.Amount;
 import dev.qiwigateway.sandbox.protocol.FieldRules;
-import dev.qiwigateway.sandbox.protocol.MoscowTime;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -13,10 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +27,6 @@ import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -54,23 +55,9 @@ final class WebForms {
   static final String PULL_V2_PATH = "/order/external/create.action";
 
   private static final String CURRENCY = "RUB";
-  private static final Pattern PHONE = Pattern.compile("\\+?(\\d{1,15})");
-  private static final List<DateTimeFormatter> LIFETIMES = List.of(
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HHmm"), DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm"),
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss"));
 
   private final BillLedger ledger;
   private final SandboxSettings settings;
-
-  /** Why a link is refused: the HTTP status and the message on the buyer's error page. */
-  private static final class Refused extends RuntimeException {
-    private final int status;
-
-    Refused(int status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
-  }
 
   WebForms(BillLedger ledger, SandboxSettings settings) {
     this.ledger = ledger;
@@ -121,7 +108,7 @@ final class WebForms {
     }
     String billId = orGenerated(present(query, "bill_id"));
     IssueRequest request = new IssueRequest(billId, phone(present(query, "phone")), amount(present(query, "amount")),
-        CURRENCY, comment(query, "comment", "comm"), lifetime(present(query, "lifetime")),
+        CURRENCY, comment(query, "comment", "comm"), lifetime(present(query, "lifetime"), settings),
         FieldRules.DEFAULT_PAY_SOURCE, null);
     issue(request);
     return classicPage(billId, present(query, "success_url"), present(query, "fail_url"));
@@ -145,7 +132,7 @@ final class WebForms {
     query.names().stream().filter(name -> name.startsWith("customFields[") && name.endsWith("]"))
         .forEach(name -> customFields.put(name.substring("customFields[".length(), name.length() - 1), query.get(name)));
     IssueRequest request = new IssueRequest(billId, customer.getString("phone"), amount(present(query, "amount")),
-        CURRENCY, comment(query, "comment"), lifetime(present(query, "lifetime")), FieldRules.DEFAULT_PAY_SOURCE,
+        CURRENCY, comment(query, "comment"), lifetime(present(query, "lifetime"), settings), FieldRules.DEFAULT_PAY_SOURCE,
         null, new IssueRequest.V1Details(customer, customFields));
     SandboxBill bill = issue(request);
     String successUrl = present(query, "successUrl");
@@ -168,7 +155,7 @@ final class WebForms {
     }
     String billId = orGenerated(present(query, "txn_id") != null ? query.get("txn_id") : present(query, "transaction"));
     IssueRequest request = new IssueRequest(billId, phone(present(query, "to")), amount(present(query, "summ")),
-        currency, comment(query, "comm"), lifetime(present(query, "lifetime")), FieldRules.DEFAULT_PAY_SOURCE, null);
+        currency, comment(query, "comm"), lifetime(present(query, "lifetime"), settings), FieldRules.DEFAULT_PAY_SOURCE, null);
     issue(request);
     return classicPage(billId, present(query, "successUrl"), present(query, "failUrl"));
   }
@@ -237,53 +224,6 @@ final class WebForms {
           + settings.maxAmount() + " with at most two decimals.");
     }
     return amount.get();
-  }
-
-  /** The wallet in international format, with or without QIWI's {@code tel:} prefix; null when not given. */
-  private static String phone(String text) {
-    if (text == null) {
-      return null;
-    }
-    String digits = text.startsWith("tel:") ? text.substring(4) : text;
-    var matcher = PHONE.matcher(digits);
-    if (!matcher.matches()) {
-      throw new Refused(400, "The phone must be in international format, such as +79031234567.");
-    }
-    return "tel:+" + matcher.group(1);
-  }
-
-  private static String comment(MultiMap query, String... names) {
-    for (String name : names) {
-      String comment = present(query, name);
-      if (comment != null) {
-        if (!FieldRules.isComment(comment)) {
-          throw new Refused(400, "The comment may have at most 255 characters.");
-        }
-        return comment;
-      }
-    }
-    return null;
-  }
-
-  /** QIWI's forms write the lifetime {@code YYYY-MM-DDThhmm} at Moscow time; absent, the longest allowed. */
-  private Instant lifetime(String text) {
-    if (text == null) {
-      return settings.clock().instant().plus(settings.maxLifetime()).minusSeconds(60);
-    }
-    for (DateTimeFormatter format : LIFETIMES) {
-      try {
-        return LocalDateTime.parse(text, format).toInstant(ZoneOffset.ofHours(3));
-      } catch (DateTimeParseException tryNext) {
-        // the next accepted shape
-      }
-    }
-    return MoscowTime.parse(text).orElseThrow(() -> new Refused(400, "lifetime must be YYYY-MM-DDThhmm."));
-  }
-
-  /** A parameter's value; an empty one counts as absent, as QIWI's SDKs send empty optional parameters. */
-  private static String present(MultiMap query, String name) {
-    String value = query.get(name);
-    return value == null || value.isEmpty() ? null : value;
   }
 
   private static String encode(String value) {
